@@ -1,0 +1,99 @@
+/**
+ * The Environment contract: what every deterministic environment (retail, airline, SQL, puzzles, ...)
+ * implements. Only types; imports nothing but the harness API types.
+ */
+import type { Action, JsonObject, ToolResult, ToolSchema } from '../harness/api.ts';
+
+/** Task splits. The engineer sees train trajectories, the gate sees validation scores, test is sealed. */
+export type Split = 'train' | 'validation' | 'test';
+
+/** The public face of a task: what the agent is asked. Expected outcomes stay inside the environment. */
+export interface TaskInfo {
+  /** Stable id, unique within the environment. */
+  id: string;
+  /** Which split the task belongs to. */
+  split: Split;
+  /** The full request, as the agent receives it (solo form: everything the customer wants is here). */
+  instruction: string;
+}
+
+/** Why a task failed or passed, check by check. */
+export interface VerificationCheck {
+  /** Stable check name, e.g. "database", "output:refund-amount", "policy:confirmation". */
+  name: string;
+  passed: boolean;
+  /** Human-readable detail, e.g. which field differs. */
+  detail?: string;
+}
+
+/** A difference between the final and the expected state, for grouping failures. */
+export interface StateDifference {
+  /** Table / collection name. */
+  table: string;
+  /** Record key within the table. */
+  key: string;
+  /** Field path within the record, when one field differs. */
+  field?: string;
+}
+
+/** The verifier's judgement of a finished episode. */
+export interface Verification {
+  success: boolean;
+  /** Reward in [0, 1]; 1 exactly when success. */
+  reward: number;
+  checks: VerificationCheck[];
+  /** Where the final state differs from the expected one (empty on success). */
+  differences: StateDifference[];
+}
+
+/** Why an oracle step is taken; simulated backbones use it to imitate specific slips. */
+export type OraclePurpose = 'identify' | 'inspect' | 'confirm' | 'write' | 'finish';
+
+/** One step of the correct remaining plan. */
+export interface OracleStep {
+  action: Action;
+  purpose: OraclePurpose;
+}
+
+/** One episode of an environment: the live world of one task under one seed. */
+export interface EnvironmentSession {
+  /** The task being solved. */
+  readonly task: TaskInfo;
+  /** Run a tool call. Environment errors are results with `ok: false`, never exceptions. */
+  step(tool: string, args: JsonObject): ToolResult;
+  /**
+   * Run a read-only tool without side effects (for `view.peek`). Calls to tools that are not read-only
+   * return `{ ok: false }`.
+   */
+  peek(tool: string, args: JsonObject): ToolResult;
+  /** Record the agent's final message; the episode is over afterwards. */
+  finish(message: string): void;
+  /** Judge the episode as it stands. */
+  verify(): Verification;
+  /**
+   * The correct remaining plan from the current state, first step first (ends with a finish step).
+   * Only simulated backbones and the meta-loop's false-positive check use it.
+   */
+  oracle(): OracleStep[];
+}
+
+/** An environment: tools, public rules, tasks, and sessions. */
+export interface Environment {
+  /** Short name used on the command line, e.g. "retail". */
+  readonly name: string;
+  /** A public description of the environment for the engineer (what it is, how it is judged). */
+  readonly description: string;
+  /** The written policy the agent receives. */
+  readonly rules: string;
+  /** The environment's tools (without the loop's built-in `finish`). */
+  readonly tools: readonly ToolSchema[];
+  /** All tasks with their splits. */
+  readonly tasks: readonly TaskInfo[];
+  /** Default step budget per episode. */
+  readonly maxSteps: number;
+  /** Start an episode. The same task and seed always give the same world. */
+  reset(taskId: string, seed: number): EnvironmentSession;
+}
+
+/** A factory that builds an environment from options (seed of the generated world and so on). */
+export type EnvironmentFactory = (options?: { seed?: number }) => Environment;
