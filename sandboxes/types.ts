@@ -112,7 +112,10 @@ export type HookCallResult<T> =
 export interface SessionBridge {
   /** Seed of the episode: `view.rng` is seeded from it. */
   seed: number;
-  /** Answer a read-only tool call (the environment session's `peek`). */
+  /**
+   * Answer a read-only tool call (the environment session's `peek`). Throws a BridleError with code
+   * `SANDBOX_BRIDGE_DENIED` for a tool that is not read-only; the runner turns that into a violation.
+   */
   peek(tool: string, args: JsonObject): ToolResult;
 }
 

@@ -132,8 +132,9 @@ export interface View {
   /** Every finished step so far, oldest first. */
   readonly trajectory: readonly StepView[];
   /**
-   * Call one of the environment's read-only tools. Never mutates state; calls are counted and capped.
-   * Calling a tool that is not read-only returns `{ ok: false }` and is recorded as a bridge denial.
+   * Call one of the environment's read-only tools. Never mutates state; calls are counted and capped
+   * per hook call. Peeking a tool that is not read-only, or past the cap, is a bridge denial: the hook
+   * call ends in a `SANDBOX_BRIDGE_DENIED` violation.
    */
   peek(tool: string, args: JsonObject): ToolResult;
   /** A seeded random number in [0, 1): deterministic for the episode's seed. There is no `Math.random`. */
