@@ -1,0 +1,146 @@
+/**
+ * The configuration schema: the one source of truth for `bridle.config.ts`. Strict everywhere: an
+ * unknown key is an error (a typo must not silently fall back to a default). Other parts of bridle
+ * extend `bridleConfigSchema` with their own keys (`bridleConfigSchema.extend({ ... })` keeps it strict).
+ */
+import { z } from 'zod';
+import { DEFAULT_CACHE_DIR } from '../models/shared/cache.ts';
+
+/** Providers with real backbones, plus the simulated ones. */
+export const KNOWN_PROVIDERS = ['anthropic', 'openai', 'llamacpp', 'sim'] as const;
+
+/** Sampling defaults of a backbone; a request's own parameters win. */
+export const samplingSchema = z.strictObject({
+  /** Sampling temperature (not sent to the Anthropic Messages API, which rejects it). */
+  temperature: z.number().min(0).max(2).optional(),
+  /** Nucleus sampling mass (not sent to the Anthropic Messages API, which rejects it). */
+  topP: z.number().gt(0).max(1).optional(),
+  /** Most output tokens per sample. */
+  maxTokens: z.int().positive().optional(),
+  /** Stop sequences. */
+  stop: z.array(z.string().min(1)).optional(),
+});
+
+/** Price of a model in US dollars per million tokens. */
+export const priceSchema = z.strictObject({
+  /** Dollars per million input tokens. */
+  inputPerMTok: z.number().nonnegative(),
+  /** Dollars per million output tokens. */
+  outputPerMTok: z.number().nonnegative(),
+});
+
+const providerOnlyKeys: Record<string, (typeof KNOWN_PROVIDERS)[number]> = {
+  samplesVia: 'openai',
+  headers: 'openai',
+  contextSize: 'llamacpp',
+  gpu: 'llamacpp',
+  seed: 'llamacpp',
+  threads: 'llamacpp',
+};
+
+/** Settings of one backbone, keyed by its `provider/model` id. */
+export const backboneSettingsSchema = z
+  .strictObject({
+    /** Server base URL: a Messages API server for anthropic/, an OpenAI-compatible `/v1` URL for openai/. */
+    baseURL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as "http://127.0.0.1:8000/v1"' }).optional(),
+    /** The environment variable holding the API key (default ANTHROPIC_API_KEY for anthropic/). */
+    apiKeyEnv: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name such as "MY_API_KEY"' })
+      .optional(),
+    /** The API key itself (prefer apiKeyEnv: a config file is easily committed). */
+    apiKey: z.string().min(1).optional(),
+    /** Native tool calls, or actions as JSON text. */
+    toolMode: z.enum(['native', 'text']).optional(),
+    /** Most calls in flight at once for this backbone's server. */
+    maxConcurrency: z.int().positive().optional(),
+    /** Per-attempt timeout in milliseconds. */
+    timeoutMs: z.int().positive().optional(),
+    /** Retries after the first attempt on rate limits, 5xx, timeouts and connection resets. */
+    maxRetries: z.int().min(0).max(20).optional(),
+    /** Price per million tokens; without it the cost is reported as unknown. */
+    price: priceSchema.optional(),
+    /** Sampling defaults. */
+    sampling: samplingSchema.optional(),
+    /** openai/ only: one request per sample ("parallel", default) or the `n` parameter ("n"). */
+    samplesVia: z.enum(['parallel', 'n']).optional(),
+    /** openai/ only: extra request headers. */
+    headers: z.record(z.string(), z.string()).optional(),
+    /** llamacpp/ only: context size in tokens. */
+    contextSize: z.int().positive().optional(),
+    /** llamacpp/ only: compute backend ("auto", a GPU type, or false for the CPU). */
+    gpu: z.union([z.enum(['auto', 'cuda', 'vulkan', 'metal']), z.literal(false)]).optional(),
+    /** llamacpp/ only: base seed of the samples. */
+    seed: z.int().min(0).optional(),
+    /** llamacpp/ only: CPU threads (default: the cores Node sees). */
+    threads: z.int().positive().optional(),
+  })
+  .superRefine((settings, context) => {
+    if (settings.apiKey !== undefined && settings.apiKeyEnv !== undefined) {
+      context.addIssue({ code: 'custom', path: ['apiKey'], message: 'set either apiKey or apiKeyEnv, not both (prefer apiKeyEnv)' });
+    }
+  });
+
+const backboneIdSchema = z
+  .string()
+  .regex(new RegExp(`^(${KNOWN_PROVIDERS.join('|')})/.+$`), {
+    error: `a backbone id is "provider/model" with provider one of ${KNOWN_PROVIDERS.join(', ')} (e.g. "anthropic/claude-sonnet-4-5", "openai/qwen2.5-7b-instruct", "llamacpp/models/model.gguf")`,
+  });
+
+/** Per-run limits. */
+export const budgetsSchema = z.strictObject({
+  /** Most input plus output tokens the run may spend on model calls (cache hits are free). */
+  maxTokens: z.int().positive().optional(),
+  /** Most US dollars the run may spend (needs prices on the backbones). */
+  maxCostUsd: z.number().positive().optional(),
+  /** Most meta-loop iterations. */
+  iterations: z.int().positive().optional(),
+  /** Most minutes of wall time. */
+  wallMinutes: z.number().positive().optional(),
+  /** Stop after this many iterations without an accepted change. */
+  patience: z.int().positive().optional(),
+});
+
+/** The response cache. */
+export const cacheSchema = z.strictObject({
+  /** Folder of the cache, relative to the project root. */
+  dir: z.string().min(1).default(DEFAULT_CACHE_DIR),
+  /** False turns the cache off (the `--no-cache` flag does the same for one run). */
+  enabled: z.boolean().default(true),
+});
+
+/** The whole configuration. */
+export const bridleConfigSchema = z.strictObject({
+  /** Settings per backbone id. Backbones without an entry use the defaults. */
+  backbones: z
+    .record(backboneIdSchema, backboneSettingsSchema)
+    .superRefine((backbones, context) => {
+      for (const [id, settings] of Object.entries(backbones)) {
+        const provider = id.slice(0, id.indexOf('/'));
+        for (const [key, only] of Object.entries(providerOnlyKeys)) {
+          if ((settings as Record<string, unknown>)[key] !== undefined && provider !== only) {
+            context.addIssue({ code: 'custom', path: [id, key], message: `${key} only applies to ${only}/ backbones; remove it` });
+          }
+        }
+      }
+    })
+    .default({}),
+  /** The engineer: "heuristic" or a backbone id such as "anthropic/claude-sonnet-4-5". */
+  engineer: z.string().min(1).optional(),
+  /** Run limits. */
+  budgets: budgetsSchema.default({}),
+  /** Response cache settings. */
+  cache: cacheSchema.default({ dir: DEFAULT_CACHE_DIR, enabled: true }),
+});
+
+/** What a user writes in `bridle.config.ts`. */
+export type BridleConfigInput = z.input<typeof bridleConfigSchema>;
+/** The validated configuration, defaults filled in. */
+export type BridleConfig = z.output<typeof bridleConfigSchema>;
+/** The settings of one backbone. */
+export type BackboneSettings = z.output<typeof backboneSettingsSchema>;
+
+/** Declare the configuration in `bridle.config.ts`. An identity function that gives the object its type. */
+export function defineConfig<const T extends BridleConfigInput>(config: T): T {
+  return config;
+}

@@ -1,0 +1,41 @@
+/**
+ * Backbone ids (`provider/model`) to backbones: `sim/<profile>` built in, `anthropic/...`, `openai/...`
+ * and `llamacpp/...` from the providers with the project's `bridle.config.ts`.
+ */
+import type { Backbone } from '../contracts/backbone.ts';
+import { BridleError } from '../errors.ts';
+import { loadConfig } from '../config/index.ts';
+import { createProviderBackbone, isRealProviderId, REAL_PROVIDERS } from './providers.ts';
+import type { Budget } from './shared/budget.ts';
+import { createSimBackboneById, isSimId, SIM_PROFILES } from './sim/index.ts';
+
+/** Options for real providers (ignored by simulated backbones). Plain JSON: it crosses into workers. */
+export interface BackboneOptions {
+  /** Folder whose bridle.config.ts configures providers; also the root of the response cache. */
+  configRoot?: string;
+  /** Bypass the response cache. */
+  noCache?: boolean;
+  /** Override the base URL of a real backbone (the --base-url flag). */
+  baseURL?: string;
+}
+
+export const DEFAULT_SIM_IDS = SIM_PROFILES.map((profile) => `sim/${profile.name}`);
+
+/** Resolve a backbone id. Unknown ids and missing keys fail here, before any episode runs. */
+export async function resolveBackbone(id: string, options: BackboneOptions = {}, budget?: Budget): Promise<Backbone> {
+  if (isSimId(id)) return createSimBackboneById(id);
+  if (!isRealProviderId(id)) {
+    throw new BridleError(
+      'UNKNOWN_BACKBONE',
+      `unknown backbone "${id}": use provider/model with provider one of sim, ${REAL_PROVIDERS.join(', ')} (e.g. sim/scatter, anthropic/claude-sonnet-4-5, openai/qwen2.5-7b-instruct)`,
+    );
+  }
+  const root = options.configRoot ?? process.cwd();
+  const config = await loadConfig(root);
+  return createProviderBackbone(id, config, {
+    cwd: root,
+    ...(options.noCache ? { noCache: true } : {}),
+    ...(options.baseURL ? { baseURL: options.baseURL } : {}),
+    ...(budget ? { budget } : {}),
+  });
+}
