@@ -1,0 +1,136 @@
+/**
+ * `evaluate(options)`: the library function behind `bridle eval`. Resolves defaults, loads the harness,
+ * runs the episodes in worker processes and records the run.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { z } from 'zod';
+import { loadEnvironment } from '../../environments/index.ts';
+import { BridleError } from '../errors.ts';
+import { DEFAULT_SIM_IDS, resolveBackbone, type BackboneOptions } from '../models/registry.ts';
+import { emptyHarness, readHarnessDirectory, type HarnessSource } from '../store/harness-files.ts';
+import { createRunId, openRunLog } from '../store/runs.ts';
+import { createLocalExecutor, createPoolExecutor } from '../agent/executor.ts';
+import { evaluatePlan, type Evaluation, type EvaluationProgress } from '../agent/evaluate.ts';
+import type { BackboneSummary } from '../agent/metrics.ts';
+import { zodMessage } from './validation.ts';
+
+export const evaluateOptionsSchema = z
+  .object({
+    /** Environment name, e.g. "retail". */
+    env: z.string().min(1),
+    /** Backbone ids; default: every simulated profile. */
+    backbones: z.array(z.string().min(1)).min(1).optional(),
+    /** Task split; default "test". */
+    split: z.enum(['train', 'validation', 'test']).optional(),
+    /** Explicit task ids (instead of a split). */
+    tasks: z.array(z.string()).min(1).optional(),
+    /** Trials per task; default 3. */
+    trials: z.number().int().min(1).max(100).optional(),
+    /** Base seed; default 0. */
+    seed: z.number().int().min(0).optional(),
+    /** A harness folder, or "none"; default: `harnesses/<env>` when it exists, else none. */
+    harness: z.string().min(1).optional(),
+    /** Project root holding `.bridle/`; default: the current directory. */
+    root: z.string().optional(),
+    /** Worker processes; default: one per core. 0 runs in this process (trusted harnesses only). */
+    workers: z.number().int().min(0).optional(),
+    /** Where hooks run; default "isolate". */
+    runner: z.enum(['isolate', 'in-process']).optional(),
+    /** Step budget per episode; default: the environment's. */
+    maxSteps: z.number().int().min(1).optional(),
+    /** Write the run to `.bridle/runs/`; default true. */
+    record: z.boolean().optional(),
+    /** Provider options for real backbones. */
+    backboneOptions: z.object({ configRoot: z.string().optional(), noCache: z.boolean().optional(), baseURL: z.string().optional() }).strict().optional(),
+    onProgress: z.function().optional(),
+  })
+  .strict();
+
+export type EvaluateOptions = Omit<z.input<typeof evaluateOptionsSchema>, 'onProgress'> & {
+  onProgress?: (progress: EvaluationProgress) => void;
+};
+
+export interface EvaluateResult extends Evaluation {
+  environment: string;
+  split: string;
+  trials: number;
+  seed: number;
+  harness: { label: string; modules: string[] };
+  /** True when every backbone is simulated: the numbers are not LLM results. */
+  simulated: boolean;
+  summaries: BackboneSummary[];
+  /** The run folder, when recorded. */
+  directory?: string;
+}
+
+/** Where a harness comes from: "none", a folder, or the project's `harnesses/<env>` by default. */
+export function resolveHarness(spec: string | undefined, environment: string, root: string): HarnessSource {
+  if (spec === 'none') return emptyHarness(environment);
+  if (spec !== undefined) return readHarnessDirectory(resolve(root, spec), environment);
+  const projectHarness = join(root, 'harnesses', environment);
+  return existsSync(projectHarness) ? readHarnessDirectory(projectHarness, environment) : emptyHarness(environment);
+}
+
+export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult> {
+  const parsed = evaluateOptionsSchema.safeParse(options);
+  if (!parsed.success) throw new BridleError('INVALID_ARGUMENT', `evaluate: ${zodMessage(parsed.error)}`);
+  const root = resolve(options.root ?? process.cwd());
+  const environment = loadEnvironment(options.env);
+  const backbones = options.backbones ?? DEFAULT_SIM_IDS;
+  const backboneOptions: BackboneOptions = { configRoot: root, ...options.backboneOptions };
+  // Resolve every backbone up front: an unknown id or a missing key fails before any episode runs.
+  const resolved = await Promise.all(backbones.map((id) => resolveBackbone(id, backboneOptions)));
+  const harness = resolveHarness(options.harness, environment.name, root);
+  const split = options.split ?? 'test';
+  const trials = options.trials ?? 3;
+  const seed = options.seed ?? 0;
+  const record = options.record ?? true;
+  const runId = createRunId(root, 'eval', environment.name, new Date());
+  const log = record ? openRunLog(root, runId) : undefined;
+  const workers = options.workers ?? availableParallelism();
+  const executor = workers === 0 ? createLocalExecutor() : createPoolExecutor({ size: workers });
+  try {
+    const evaluation = await evaluatePlan(
+      {
+        runId,
+        environment,
+        backbones,
+        tasks: options.tasks ? { ids: options.tasks } : { split },
+        trials,
+        seed,
+        harness,
+        runner: options.runner ?? 'isolate',
+        ...(options.maxSteps === undefined ? {} : { maxSteps: options.maxSteps }),
+        backboneOptions,
+      },
+      executor,
+      { concurrency: Math.max(1, workers) * 2, ...(log ? { log } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) },
+    );
+    const result: EvaluateResult = {
+      ...evaluation,
+      environment: environment.name,
+      split: options.tasks ? 'tasks' : split,
+      trials,
+      seed,
+      harness: { label: harness.label, modules: harness.files.map((file) => file.file) },
+      simulated: resolved.every((backbone) => backbone.simulated),
+      ...(log ? { directory: log.directory } : {}),
+    };
+    log?.writeSummary({
+      kind: 'eval',
+      runId,
+      environment: result.environment,
+      split: result.split,
+      trials,
+      seed,
+      harness: result.harness,
+      simulated: result.simulated,
+      summaries: result.summaries,
+    });
+    return result;
+  } finally {
+    await executor.close();
+  }
+}

@@ -1,0 +1,103 @@
+/** `bridle eval`: score a harness on an environment's tasks with one or more backbones. */
+import { Command, Option } from 'commander';
+import { relative } from 'node:path';
+import { evaluate } from '../api/evaluate.ts';
+import { DEFAULT_SIM_IDS } from '../models/registry.ts';
+import { percent } from '../agent/metrics.ts';
+import { createProgress, type Progress } from './progress.ts';
+import { choiceOption, integerOption, listOption } from './options.ts';
+import { REAL_MODELS_HINT, SIMULATED_NOTE, summaryTable } from './format.ts';
+
+interface EvalFlags {
+  env: string;
+  backbone?: string[];
+  split: 'train' | 'validation' | 'test';
+  tasks?: string[];
+  trials: number;
+  seed: number;
+  harness?: string;
+  workers?: number;
+  runner: 'isolate' | 'in-process';
+  maxSteps?: number;
+  json?: boolean;
+  cache: boolean;
+  baseUrl?: string;
+  record: boolean;
+}
+
+export function evalCommand(): Command {
+  return new Command('eval')
+    .description('Score a harness on an environment\'s tasks with one or more backbones (offline default: simulated backbones).')
+    .requiredOption('--env <name>', 'environment, e.g. retail')
+    .option('--backbone <ids>', `comma-separated backbone ids (default: ${DEFAULT_SIM_IDS.join(',')})`, listOption)
+    .option('--split <split>', 'task split: train, validation or test', choiceOption('--split', ['train', 'validation', 'test'] as const), 'test')
+    .option('--tasks <ids>', 'comma-separated task ids instead of a split', listOption)
+    .option('--trials <n>', 'trials per task', integerOption('--trials', 1), 3)
+    .option('--seed <n>', 'base seed', integerOption('--seed', 0), 0)
+    .option('--harness <dir|none>', 'harness folder, or "none" for the raw model (default: harnesses/<env> if present, else none)')
+    .option('--workers <n>', 'worker processes (default: one per core)', integerOption('--workers', 1))
+    .addOption(new Option('--runner <runner>', 'where harness hooks run').choices(['isolate', 'in-process']).default('isolate'))
+    .option('--max-steps <n>', 'step budget per episode (default: the environment\'s)', integerOption('--max-steps', 1))
+    .option('--base-url <url>', 'base URL for a real backbone\'s server')
+    .option('--no-cache', 'bypass the model response cache')
+    .option('--no-record', 'do not write the run to .bridle/runs')
+    .option('--json', 'print machine-readable JSON')
+    .action(async (flags: EvalFlags) => {
+      const backbones = flags.backbone ?? DEFAULT_SIM_IDS;
+      let progress: Progress | null = null;
+      const result = await evaluate({
+        env: flags.env,
+        backbones,
+        split: flags.split,
+        ...(flags.tasks ? { tasks: flags.tasks } : {}),
+        trials: flags.trials,
+        seed: flags.seed,
+        ...(flags.harness ? { harness: flags.harness } : {}),
+        ...(flags.workers ? { workers: flags.workers } : {}),
+        runner: flags.runner,
+        ...(flags.maxSteps ? { maxSteps: flags.maxSteps } : {}),
+        record: flags.record,
+        backboneOptions: { noCache: !flags.cache, ...(flags.baseUrl ? { baseURL: flags.baseUrl } : {}) },
+        onProgress: ({ done, total, trajectory }) => {
+          if (flags.json) return;
+          progress ??= createProgress(`eval ${flags.env}`, total);
+          const label = `${trajectory.backbone.id}${trajectory.backbone.simulated ? ' (simulated)' : ''}`;
+          progress.update(done, `${label} ${trajectory.taskId} ${trajectory.success ? 'pass' : 'fail'}`);
+        },
+      });
+      (progress as Progress | null)?.finish();
+      if (flags.json) {
+        process.stdout.write(
+          `${JSON.stringify(
+            {
+              runId: result.runId,
+              environment: result.environment,
+              split: result.split,
+              trials: result.trials,
+              seed: result.seed,
+              harness: result.harness,
+              simulated: result.simulated,
+              note: result.simulated ? SIMULATED_NOTE : undefined,
+              backbones: result.summaries,
+              directory: result.directory,
+            },
+            null,
+            2,
+          )}\n`,
+        );
+        return;
+      }
+      const harness = result.harness.modules.length === 0 ? 'none (raw model)' : `${result.harness.label} (${result.harness.modules.length} modules)`;
+      const lines = [
+        `bridle eval: ${result.environment}, ${result.split} split, ${result.summaries[0]?.tasks ?? 0} tasks x ${result.trials} trials, seed ${result.seed}, harness: ${harness}`,
+        '',
+        summaryTable(result.summaries),
+        '',
+      ];
+      if (result.summaries.some((summary) => summary.simulated)) lines.push(SIMULATED_NOTE, REAL_MODELS_HINT);
+      const overall = result.summaries.reduce((sum, summary) => sum + summary.successRate, 0) / Math.max(1, result.summaries.length);
+      lines.push(`mean success over backbones: ${percent(overall)}`);
+      if (result.directory) lines.push(`trajectories: ${relative(process.cwd(), result.directory) || '.'}`);
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+}

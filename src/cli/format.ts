@@ -1,0 +1,34 @@
+/** Plain-text tables and labels for terminal output. */
+import type { BackboneSummary } from '../agent/metrics.ts';
+import { percent } from '../agent/metrics.ts';
+
+export function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
+  return [line(headers), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
+}
+
+export const SIMULATED_NOTE =
+  'sim/* backbones are SIMULATED: deterministic policies built from the environment\'s oracle and a failure profile, not LLMs. Their scores exercise the pipeline; they are not evidence about real models.';
+
+export const REAL_MODELS_HINT =
+  'Real models: --backbone anthropic/<model> (ANTHROPIC_API_KEY) or openai/<model> --base-url http://host:port/v1; see "Use with real models" in README.md.';
+
+export function backboneLabel(summary: Pick<BackboneSummary, 'backbone' | 'simulated'>): string {
+  return summary.simulated ? `${summary.backbone} (simulated)` : summary.backbone;
+}
+
+export function summaryTable(summaries: readonly BackboneSummary[]): string {
+  const trials = summaries[0]?.trials ?? 1;
+  return table(
+    ['backbone', 'success', `pass^${trials}`, 'mean steps', 'episodes', 'violations'],
+    summaries.map((summary) => [
+      backboneLabel(summary),
+      percent(summary.successRate),
+      percent(summary.passHatK),
+      summary.meanSteps.toFixed(1),
+      String(summary.episodes),
+      String(summary.violations),
+    ]),
+  );
+}

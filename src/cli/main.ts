@@ -1,0 +1,44 @@
+/**
+ * The `bridle` command line: a thin layer over the library. One error boundary: user mistakes print one
+ * line and exit 2; anything unexpected prints its stack and exits 1.
+ */
+import { Command, CommanderError } from 'commander';
+import { BridleError, USER_ERROR_CODES } from '../errors.ts';
+import { evalCommand } from './eval-command.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('bridle')
+    .description('Evolve the harness around a frozen LLM agent: evaluate, evolve, review, pin.')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text.trimEnd().split('\n')[0]!.replace(/^error: /, 'bridle: ') + '\n') });
+  const commands = [evalCommand()];
+  for (const command of commands) {
+    command.exitOverride().configureOutput({ outputError: (text, write) => write(`bridle ${command.name()}: ${text.trim().split('\n')[0]!.replace(/^error: /, '')}\n`) });
+    program.addCommand(command);
+  }
+  return program;
+}
+
+/** Run the CLI; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (BridleError.isInstance(error) && USER_ERROR_CODES.has(error.code)) {
+      process.stderr.write(`bridle: ${error.message}\n`);
+      return 2;
+    }
+    if (BridleError.isInstance(error)) {
+      process.stderr.write(`bridle: ${error.code}: ${error.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`bridle: unexpected error (please report it)\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}
