@@ -9,7 +9,6 @@ import { evalCommand } from './eval-command.ts';
 export function buildProgram(): Command {
   const program = new Command('bridle')
     .description('Evolve the harness around a frozen LLM agent: evaluate, evolve, review, pin.')
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text.trimEnd().split('\n')[0]!.replace(/^error: /, 'bridle: ') + '\n') });
   const commands = [evalCommand()];

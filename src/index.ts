@@ -1,0 +1,45 @@
+/**
+ * bridle's library entry point: the one file that decides what is public.
+ * Harness module authors import from `bridle/harness` instead (the API types and `defineModule` only).
+ */
+export { evaluate, type EvaluateOptions, type EvaluateResult } from './api/evaluate.ts';
+export { defineConfig, loadConfig, type BridleConfig, type BridleConfigInput, type BackboneSettings } from './config/index.ts';
+export { defineModule, HARNESS_API_VERSION } from './harness/api.ts';
+export type {
+  Action,
+  Candidate,
+  Draft,
+  GuardVerdict,
+  HarnessModule,
+  HookName,
+  Json,
+  JsonObject,
+  Outcome,
+  ParameterSchema,
+  Prompt,
+  RawOutput,
+  RawToolCall,
+  RealizeVerdict,
+  RegulateVerdict,
+  StepView,
+  ToolResult,
+  ToolSchema,
+  View,
+} from './harness/api.ts';
+export type {
+  Environment,
+  EnvironmentFactory,
+  EnvironmentSession,
+  OracleStep,
+  Split,
+  TaskInfo,
+  Verification,
+} from './contracts/environment.ts';
+export type { Backbone, Completion, CompletionRequest, Message, Sampling, ToolMode, Usage } from './contracts/backbone.ts';
+export type { Trajectory, StepRecord } from './agent/trajectory.ts';
+export type { BackboneSummary } from './agent/metrics.ts';
+export { BridleError, type BridleErrorCode } from './errors.ts';
+export { ENVIRONMENTS, loadEnvironment } from '../environments/index.ts';
+export { resolveBackbone, DEFAULT_SIM_IDS } from './models/registry.ts';
+export { SIM_PROFILES, type SimProfile } from './models/sim/index.ts';
+export { createAnthropicBackbone, createOpenAIBackbone, createLlamaCppBackbone } from './models/index.ts';
