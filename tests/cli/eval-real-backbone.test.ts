@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,5 +40,28 @@ describe('bridle eval with an OpenAI-compatible server', () => {
     expect(second.code).toBe(0);
     expect(JSON.parse(second.stdout).backbones).toEqual(output.backbones);
     expect(server.requests).toHaveLength(2); // every answer came from .bridle/cache
+  });
+});
+
+describe('bridle eval when the server keeps failing', () => {
+  it('records each episode as a model fault and goes on to the next', async () => {
+    const failing = await startScriptedServer(() => ({ status: 500, body: { error: { message: 'overloaded' } } }));
+    try {
+      const cwd = mkdtempSync(join(tmpdir(), 'bridle-storm-'));
+      writeFileSync(
+        join(cwd, 'bridle.config.ts'),
+        `export default { backbones: { 'openai/test-model': { baseURL: '${failing.url}/v1', maxRetries: 1 } } };\n`,
+      );
+      const result = await runCliAsync(['eval', '--env', 'retail', '--backbone', 'openai/test-model', '--tasks', 'retail-001,retail-002', '--trials', '1', '--harness', 'none', '--json'], cwd);
+      expect(result.code).toBe(0);
+      const output = JSON.parse(result.stdout);
+      expect(output.backbones[0]).toMatchObject({ episodes: 2, successRate: 0, endReasons: { 'model-fault': 2 } });
+      expect(failing.requests).toHaveLength(4); // two episodes, one retry each
+      const runs = readdirSync(join(cwd, '.bridle', 'runs'));
+      const trajectories = readFileSync(join(cwd, '.bridle', 'runs', runs[0]!, 'trajectories.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+      expect(trajectories.map((trajectory) => trajectory.end.detail)).toEqual([expect.stringMatching(/^MODEL_FAULT: /), expect.stringMatching(/^MODEL_FAULT: /)]);
+    } finally {
+      await failing.close();
+    }
   });
 });
