@@ -1,0 +1,278 @@
+/**
+ * The commit message of an accepted harness change (DESIGN.md §6). It is written for a reviewer reading
+ * `git log` and read back by `bridle review`/`show` and by resume, so the format is a contract: the
+ * formatter and the parser live side by side and round-trip (numbers at the precision shown).
+ *
+ * ```
+ * harness(retail): normalize-order-ids.ts — get_order fails on order ids without their prefix
+ *
+ * Failure group: get_order fails on order ids without their prefix
+ * Signature: env-error:get_order:not-found
+ *
+ * Adds a realize step that restores the "#W" prefix of order ids, driven by the tool schemas.
+ *
+ * Held-out success, 24 validation tasks × 3 trials, paired (difference in points [95% interval]):
+ *   sim/slip (simulated)    41.7% →  62.5%   +20.8 [+12.5, +29.2]
+ *   sim/drift (simulated)   50.0% →  58.3%    +8.3 [+0.0, +16.7]
+ *   mean                                     +14.6 [+8.3, +20.8]
+ *
+ * Bridle-Run: evolve-retail-20250101-000000
+ * Bridle-Engineer: heuristic
+ * Bridle-Candidate: 003
+ * Bridle-Group: env-error:get_order:not-found
+ * Bridle-Delta: +14.6
+ * Bridle-Interval: [+8.3, +20.8]
+ * Bridle-Heldout-Backbones: sim/slip, sim/drift
+ * Bridle-Modules: normalize-order-ids.ts
+ * ```
+ */
+
+/** One held-out backbone's scores for the commit's table. */
+export interface HeldoutResult {
+  /** Backbone id, `provider/model`. */
+  backbone: string;
+  /** True for `sim/*` backbones: labelled "(simulated)" so nobody mistakes them for evidence about real models. */
+  simulated: boolean;
+  /** Held-out success rate of the parent harness, in [0, 1]. */
+  before: number;
+  /** Held-out success rate with the change, in [0, 1]. */
+  after: number;
+  /** Lower end of the paired 95% interval of `after − before`, in percentage points. */
+  low: number;
+  /** Upper end of that interval, in percentage points. */
+  high: number;
+}
+
+/** Everything a harness commit message says. */
+export interface HarnessCommitInfo {
+  /** Environment name (`harnesses/<environment>/`). */
+  environment: string;
+  /** The main module file of the change, e.g. `normalize-order-ids.ts`. */
+  module: string;
+  /** The failure group the change addresses. */
+  group: {
+    /** Stable signature the miner grouped by. */
+    signature: string;
+    /** One-line human description. */
+    title: string;
+  };
+  /** What the change does, one or more paragraphs. */
+  summary: string;
+  /** Engineer id (`heuristic`, `anthropic/<model>`, …). */
+  engineer: string;
+  /** The run that produced the commit. */
+  runId: string;
+  /** Candidate number within the run (`candidates/NNN/`). */
+  candidate: number;
+  /** Per held-out backbone scores, in table order. */
+  heldout: HeldoutResult[];
+  /** Mean held-out difference, in percentage points. */
+  delta: number;
+  /** Paired bootstrap 95% interval of `delta`, in percentage points. */
+  interval: [number, number];
+  /** Size of the validation evidence: tasks × trials per backbone. */
+  validation: { tasks: number; trials: number };
+  /** Module files the commit adds, changes or removes. */
+  modules: string[];
+}
+
+/** Subjects stay readable in `git log --oneline` and on forges that cut long ones. */
+export const SUBJECT_LIMIT = 100;
+
+const TABLE_HEADING = 'Held-out success';
+const SIMULATED = ' (simulated)';
+/** Width of ` 41.7% →  62.5%`: two rates padded to 6 and the arrow. */
+const SCORE_WIDTH = 15;
+
+/** Trailer keys, in the order they are written. */
+export const TRAILERS = {
+  run: 'Bridle-Run',
+  engineer: 'Bridle-Engineer',
+  candidate: 'Bridle-Candidate',
+  group: 'Bridle-Group',
+  delta: 'Bridle-Delta',
+  interval: 'Bridle-Interval',
+  heldoutBackbones: 'Bridle-Heldout-Backbones',
+  modules: 'Bridle-Modules',
+} as const;
+
+/** Values that end up on one line of the message must not break it (or the trailers) apart. */
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** Rounded to one decimal, without the `-0.0` that rounding a tiny negative number gives. */
+function tenths(value: number): number {
+  const rounded = Math.round(value * 10) / 10;
+  return rounded === 0 ? 0 : rounded;
+}
+
+/** A success rate as shown: `41.7%`. */
+function formatRate(rate: number): string {
+  return `${tenths(rate * 100).toFixed(1)}%`;
+}
+
+/** A difference in points, always signed: `+20.8`, `-3.1`, `+0.0`. */
+function formatPoints(points: number): string {
+  const value = tenths(points);
+  return `${value < 0 ? '-' : '+'}${Math.abs(value).toFixed(1)}`;
+}
+
+function formatInterval([low, high]: readonly [number, number]): string {
+  return `[${formatPoints(low)}, ${formatPoints(high)}]`;
+}
+
+/** The candidate number as its folder name: `003`. */
+export function formatCandidate(candidate: number): string {
+  return String(candidate).padStart(3, '0');
+}
+
+/** Same cleanup git applies to `-m` messages, so what is formatted is what is committed and read back. */
+function tidyParagraphs(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+function formatSubject(environment: string, module: string, title: string): string {
+  const head = `harness(${environment}): ${module} — `;
+  const full = head + title;
+  if (full.length <= SUBJECT_LIMIT) return full;
+  return `${head}${title.slice(0, Math.max(0, SUBJECT_LIMIT - head.length - 1)).trimEnd()}…`;
+}
+
+function formatTable(info: HarnessCommitInfo): string[] {
+  const labels = info.heldout.map((row) => oneLine(row.backbone) + (row.simulated ? SIMULATED : ''));
+  const width = Math.max(4, ...labels.map((label) => label.length));
+  const rows = info.heldout.map((row, index) => {
+    const scores = `${formatRate(row.before).padStart(6)} → ${formatRate(row.after).padStart(6)}`;
+    const difference = formatPoints((row.after - row.before) * 100).padStart(6);
+    return `  ${labels[index]!.padEnd(width)}  ${scores}  ${difference} ${formatInterval([row.low, row.high])}`;
+  });
+  // Blank where the rates go, so the mean's difference lines up under the per-backbone ones.
+  const mean = `  ${'mean'.padEnd(width)}  ${' '.repeat(SCORE_WIDTH)}  ${formatPoints(info.delta).padStart(6)} ${formatInterval(info.interval)}`;
+  const heading =
+    `${TABLE_HEADING}, ${info.validation.tasks} validation tasks × ${info.validation.trials} trials, ` +
+    'paired (difference in points [95% interval]):';
+  return [heading, ...rows, mean];
+}
+
+/** The full commit message (subject, blank line, body, trailers) for an accepted harness change. */
+export function formatHarnessCommit(info: HarnessCommitInfo): string {
+  const title = oneLine(info.group.title);
+  const paragraphs = [
+    formatSubject(oneLine(info.environment), oneLine(info.module), title),
+    `Failure group: ${title}\nSignature: ${oneLine(info.group.signature)}`,
+  ];
+  const summary = tidyParagraphs(info.summary);
+  if (summary !== '') paragraphs.push(summary);
+  paragraphs.push(formatTable(info).join('\n'));
+  const trailers: [string, string][] = [
+    [TRAILERS.run, info.runId],
+    [TRAILERS.engineer, info.engineer],
+    [TRAILERS.candidate, formatCandidate(info.candidate)],
+    [TRAILERS.group, info.group.signature],
+    [TRAILERS.delta, formatPoints(info.delta)],
+    [TRAILERS.interval, formatInterval(info.interval)],
+    [TRAILERS.heldoutBackbones, info.heldout.map((row) => row.backbone).join(', ')],
+    [TRAILERS.modules, info.modules.join(', ')],
+  ];
+  paragraphs.push(trailers.map(([key, value]) => `${key}: ${oneLine(value)}`.trimEnd()).join('\n'));
+  return paragraphs.join('\n\n');
+}
+
+/**
+ * The trailers of a commit message: `Key: value` lines of its last paragraph. Later duplicates win.
+ * Works on any message, so callers can look for `Bridle-Run` without a full parse.
+ */
+export function parseTrailers(message: string): Map<string, string> {
+  const paragraphs = tidyParagraphs(message).split('\n\n');
+  const trailers = new Map<string, string>();
+  if (paragraphs.length < 2) return trailers;
+  for (const line of paragraphs[paragraphs.length - 1]!.split('\n')) {
+    const match = /^([A-Za-z][A-Za-z0-9-]*):(?: (.*))?$/.exec(line);
+    if (match) trailers.set(match[1]!, (match[2] ?? '').trim());
+  }
+  return trailers;
+}
+
+function parsePoints(text: string | undefined): number | undefined {
+  if (text === undefined || !/^[+-]\d+(\.\d+)?$/.test(text)) return undefined;
+  return Number(text);
+}
+
+function parseInterval(text: string | undefined): [number, number] | undefined {
+  const match = text === undefined ? null : /^\[([+-]\d+(?:\.\d+)?), ([+-]\d+(?:\.\d+)?)\]$/.exec(text);
+  return match ? [Number(match[1]), Number(match[2])] : undefined;
+}
+
+function parseRate(text: string): number {
+  // Divide integers so 41.7% reads back as exactly the double 0.417.
+  return Math.round(Number(text) * 10) / 1000;
+}
+
+function splitList(text: string | undefined): string[] {
+  return text === undefined || text === '' ? [] : text.split(', ').map((item) => item.trim());
+}
+
+const ROW = /^ {2}(.+?)( \(simulated\))? {2,}(\d+\.\d)% → +(\d+\.\d)% +[+-]\d+\.\d \[([+-]\d+\.\d), ([+-]\d+\.\d)\]$/;
+
+/**
+ * Read a harness commit message back into what {@link formatHarnessCommit} wrote. Returns undefined for
+ * any message that is not a complete bridle harness commit (the init commit, a user's commit, a
+ * hand-edited one), so listings can show such commits without failing on them.
+ */
+export function parseHarnessCommit(message: string): HarnessCommitInfo | undefined {
+  const paragraphs = tidyParagraphs(message).split('\n\n');
+  const subject = /^harness\(([^)]+)\): (\S+) — /.exec(paragraphs[0] ?? '');
+  const group = /^Failure group:(?: (.*))?\nSignature:(?: (.*))?$/.exec(paragraphs[1] ?? '');
+  // The table is always the paragraph before the trailers; a summary paragraph may start like it.
+  const tableIndex = paragraphs.length - 2;
+  if (!subject || !group || tableIndex < 2 || !paragraphs[tableIndex]!.startsWith(`${TABLE_HEADING}, `)) return undefined;
+
+  const trailers = parseTrailers(message);
+  const runId = trailers.get(TRAILERS.run);
+  const engineer = trailers.get(TRAILERS.engineer);
+  const candidate = trailers.get(TRAILERS.candidate);
+  const signature = trailers.get(TRAILERS.group);
+  const delta = parsePoints(trailers.get(TRAILERS.delta));
+  const interval = parseInterval(trailers.get(TRAILERS.interval));
+  if (!runId || !engineer || !candidate || !/^\d+$/.test(candidate) || signature === undefined) return undefined;
+  if (delta === undefined || interval === undefined) return undefined;
+
+  const [heading, ...lines] = paragraphs[tableIndex]!.split('\n');
+  const size = /(\d+) validation tasks × (\d+) trials/.exec(heading ?? '');
+  if (!size) return undefined;
+  const heldout: HeldoutResult[] = [];
+  for (const line of lines) {
+    const row = ROW.exec(line);
+    if (!row) continue;
+    heldout.push({
+      backbone: row[1]!,
+      simulated: row[2] !== undefined,
+      before: parseRate(row[3]!),
+      after: parseRate(row[4]!),
+      low: Number(row[5]),
+      high: Number(row[6]),
+    });
+  }
+
+  return {
+    environment: subject[1]!,
+    module: subject[2]!,
+    group: { signature, title: group[1] ?? '' },
+    summary: paragraphs.slice(2, tableIndex).join('\n\n'),
+    engineer,
+    runId,
+    candidate: Number(candidate),
+    heldout,
+    delta,
+    interval,
+    validation: { tasks: Number(size[1]), trials: Number(size[2]) },
+    modules: splitList(trailers.get(TRAILERS.modules)),
+  };
+}
