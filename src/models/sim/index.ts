@@ -8,7 +8,10 @@ import { BridleError } from '../../errors.ts';
 import { decide } from './decide.ts';
 import { SIM_PROFILES, findSimProfile, type SimProfile } from './profiles.ts';
 
-export { SIM_PROFILES, type SimProfile } from './profiles.ts';
+export { ORACLE_PROFILE, SIM_PROFILES, type SimProfile } from './profiles.ts';
+
+/** The perfect simulated agent (the environment oracle's actions, uncorrupted). */
+export const ORACLE_BACKBONE_ID = 'sim/oracle';
 
 const SIM_PREFIX = 'sim/';
 
@@ -56,7 +59,7 @@ export function createSimBackboneById(id: string): Backbone {
   if (!profile) {
     throw new BridleError(
       'UNKNOWN_BACKBONE',
-      `unknown simulated backbone "${id}"; known: ${SIM_PROFILES.map((known) => `${SIM_PREFIX}${known.name}`).join(', ')}`,
+      `unknown simulated backbone "${id}"; known: ${[...SIM_PROFILES.map((known) => `${SIM_PREFIX}${known.name}`), ORACLE_BACKBONE_ID].join(', ')}`,
     );
   }
   return createSimBackbone(profile);

@@ -100,9 +100,27 @@ export const SIM_PROFILES: readonly SimProfile[] = [
   },
 ];
 
+/**
+ * The oracle itself: every rate zero. Not a default backbone: the meta-loop replays correct trajectories
+ * with it (a harness that blocks or alters a correct action is rejected), and it checks environments.
+ */
+export const ORACLE_PROFILE: SimProfile = {
+  name: 'oracle',
+  summary: 'no failures: the environment oracle\'s correct actions',
+  formatNoise: 0,
+  argumentSlip: 0,
+  hallucination: 0,
+  policySlip: 0,
+  writeDrift: 0,
+  prematureStop: 0,
+  perseveration: 0,
+  giveUp: 0,
+  residual: 0,
+};
+
 /** How much less likely perseveration is on a resampled draw (sample index > 0). */
 export const RESAMPLE_PERSEVERATION_FACTOR = 0.25;
 
 export function findSimProfile(name: string): SimProfile | undefined {
-  return SIM_PROFILES.find((profile) => profile.name === name);
+  return name === ORACLE_PROFILE.name ? ORACLE_PROFILE : SIM_PROFILES.find((profile) => profile.name === name);
 }

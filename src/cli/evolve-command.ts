@@ -1,0 +1,143 @@
+/** `bridle evolve`: run the meta-loop and print the accepted commits and the held-out table. */
+import { Command, InvalidArgumentError } from 'commander';
+import { evolve, type EvolveResult } from '../meta/evolve/index.ts';
+import { DEFAULT_HELDOUT_BACKBONES, DEFAULT_TRAIN_BACKBONES, type EvolveProgress } from '../meta/evolve/options.ts';
+import { percent } from '../agent/metrics.ts';
+import { BridleError } from '../errors.ts';
+import { integerOption, listOption } from './options.ts';
+import { REAL_MODELS_HINT, SIMULATED_NOTE, table } from './format.ts';
+
+interface EvolveFlags {
+  env?: string;
+  train?: string[];
+  heldout?: string[];
+  engineer: string;
+  iterations: number;
+  trials: number;
+  trainTrials: number;
+  seed: number;
+  tolerance: string;
+  patience: number;
+  maxTokens?: number;
+  maxCost?: string;
+  maxMinutes?: string;
+  pruning: boolean;
+  workers?: number;
+  base?: string;
+  resume?: string;
+  json?: boolean;
+}
+
+function numberOption(name: string) {
+  return (value: string): string => {
+    if (!/^\d+(\.\d+)?$/.test(value)) throw new InvalidArgumentError(`${name} must be a number, got "${value}"`);
+    return value;
+  };
+}
+
+/** A status line for the run: phase, candidate and episode counts. */
+function createStatus(stream: NodeJS.WriteStream = process.stderr) {
+  const interactive = stream.isTTY === true;
+  let line = '';
+  let lastPhase = '';
+  return {
+    update(event: EvolveProgress) {
+      if (event.type === 'phase') {
+        line = `iteration ${event.iteration} · ${event.phase}${event.candidate ? ` · candidate ${String(event.candidate).padStart(3, '0')}` : ''} · ${event.detail}`;
+        if (!interactive && line !== lastPhase) stream.write(`${line}\n`);
+        lastPhase = line;
+      } else if (event.type === 'episodes') {
+        if (interactive) stream.write(`\r\x1b[2K${line} · episodes ${event.done}/${event.total}`);
+        return;
+      } else if (event.type === 'candidate-result') {
+        const text = `  candidate ${String(event.candidate).padStart(3, '0')}: ${event.accepted ? 'ACCEPTED' : `rejected at ${event.stage}`}: ${event.reason}`;
+        stream.write(interactive ? `\r\x1b[2K${text}\n` : `${text}\n`);
+        return;
+      } else if (event.type === 'commit') {
+        const text = `  committed ${event.sha.slice(0, 10)} ${event.subject}`;
+        stream.write(interactive ? `\r\x1b[2K${text}\n` : `${text}\n`);
+        return;
+      }
+      if (interactive) stream.write(`\r\x1b[2K${line}`);
+    },
+    finish() {
+      if (interactive) stream.write('\r\x1b[2K');
+    },
+  };
+}
+
+export function formatEvolveResult(result: EvolveResult): string {
+  const label = (row: EvolveResult['test'][number]) => `${row.backbone}${row.simulated ? ' (simulated)' : ''}${row.heldout ? ' [held out]' : ' [train]'}`;
+  const relative = (row: EvolveResult['test'][number]) => (row.before === 0 ? 'n/a' : `${row.after >= row.before ? '+' : ''}${(((row.after - row.before) / row.before) * 100).toFixed(1)}%`);
+  const heldout = result.test.filter((row) => row.heldout);
+  const meanBefore = heldout.reduce((sum, row) => sum + row.before, 0) / Math.max(1, heldout.length);
+  const meanAfter = heldout.reduce((sum, row) => sum + row.after, 0) / Math.max(1, heldout.length);
+  const lines = [
+    `bridle evolve: run ${result.runId} on branch ${result.branch}`,
+    `stopped: ${result.stopReason}; ${result.iterations} iterations in ${result.minutes.toFixed(1)} min; engineer ${result.engineer.id} (${result.engineer.tokens} tokens${result.engineer.costUsd ? `, $${result.engineer.costUsd.toFixed(2)}` : ''})`,
+    '',
+    `accepted commits (${result.commits.length}):`,
+    ...(result.commits.length ? result.commits.map((commit) => `  ${commit.sha.slice(0, 10)}  ${commit.subject}`) : ['  (none)']),
+    '',
+    'sealed test split, empty harness → final harness:',
+    table(
+      ['backbone', 'empty', 'final', 'relative'],
+      result.test.map((row) => [label(row), percent(row.before), percent(row.after), relative(row)]),
+    ),
+    '',
+    `held-out mean: ${percent(meanBefore)} → ${percent(meanAfter)} (${meanBefore === 0 ? 'n/a' : `${meanAfter >= meanBefore ? '+' : ''}${(((meanAfter - meanBefore) / meanBefore) * 100).toFixed(1)}% relative`})`,
+    `time per phase: ${Object.entries(result.phaseMs).map(([phase, ms]) => `${phase} ${(ms / 1000).toFixed(1)}s`).join(', ')}`,
+  ];
+  if (result.test.some((row) => row.simulated)) lines.push('', SIMULATED_NOTE, REAL_MODELS_HINT);
+  lines.push('', `review: bridle review ${result.runId}    adopt: bridle adopt ${result.runId}`);
+  return lines.join('\n');
+}
+
+export function evolveCommand(): Command {
+  return new Command('evolve')
+    .description('Run the meta-loop: mine failed train episodes, have an engineer write harness modules, check, sandbox, gate on held-out tasks and backbones, commit.')
+    .option('--env <name>', 'environment, e.g. retail (required unless --resume)')
+    .option('--train <ids>', `backbones whose trajectories the engineer reads (default: ${DEFAULT_TRAIN_BACKBONES.join(',')})`, listOption)
+    .option('--heldout <ids>', `backbones the gate validates on (default: ${DEFAULT_HELDOUT_BACKBONES.join(',')})`, listOption)
+    .option('--engineer <id>', 'heuristic (offline) or a backbone id, e.g. anthropic/claude-sonnet-4-5', 'heuristic')
+    .option('--iterations <n>', 'iteration budget', integerOption('--iterations', 1), 6)
+    .option('--trials <n>', 'trials per task on validation and test', integerOption('--trials', 1), 3)
+    .option('--train-trials <n>', 'trials per task on train', integerOption('--train-trials', 1), 3)
+    .option('--seed <n>', 'base seed', integerOption('--seed', 0), 0)
+    .option('--tolerance <points>', 'largest drop a held-out backbone may take, in points', numberOption('--tolerance'), '2')
+    .option('--patience <n>', 'stop after this many iterations without an accepted commit', integerOption('--patience', 1), 3)
+    .option('--max-tokens <n>', 'engineer token budget', integerOption('--max-tokens', 1))
+    .option('--max-cost <usd>', 'engineer cost budget in US dollars', numberOption('--max-cost'))
+    .option('--max-minutes <m>', 'wall-time budget in minutes', numberOption('--max-minutes'))
+    .option('--no-pruning', 'do not try removing modules when an iteration accepts nothing')
+    .option('--workers <n>', 'worker processes (default: one per core)', integerOption('--workers', 1))
+    .option('--base <rev>', 'revision the run branch starts from (default: HEAD)')
+    .option('--resume <run-id>', 'continue a run that was interrupted')
+    .option('--json', 'print machine-readable JSON')
+    .action(async (flags: EvolveFlags) => {
+      const status = flags.json ? null : createStatus();
+      if (!flags.env && !flags.resume) throw new BridleError('INVALID_ARGUMENT', 'evolve: --env <name> is required (or --resume <run-id>)');
+      const result = await evolve({
+        ...(flags.env ? { env: flags.env } : {}),
+        ...(flags.train ? { train: flags.train } : {}),
+        ...(flags.heldout ? { heldout: flags.heldout } : {}),
+        engineer: flags.engineer,
+        iterations: flags.iterations,
+        trials: flags.trials,
+        trainTrials: flags.trainTrials,
+        seed: flags.seed,
+        tolerancePoints: Number(flags.tolerance),
+        patience: flags.patience,
+        ...(flags.maxTokens ? { maxEngineerTokens: flags.maxTokens } : {}),
+        ...(flags.maxCost ? { maxCostUsd: Number(flags.maxCost) } : {}),
+        ...(flags.maxMinutes ? { maxMinutes: Number(flags.maxMinutes) } : {}),
+        pruning: flags.pruning,
+        ...(flags.workers ? { workers: flags.workers } : {}),
+        ...(flags.base ? { base: flags.base } : {}),
+        ...(flags.resume ? { resume: flags.resume } : {}),
+        ...(status ? { onProgress: (event: EvolveProgress) => status.update(event) } : {}),
+      });
+      status?.finish();
+      process.stdout.write(flags.json ? `${JSON.stringify({ ...result, note: result.test.some((row) => row.simulated) ? SIMULATED_NOTE : undefined }, null, 2)}\n` : `${formatEvolveResult(result)}\n`);
+    });
+}

@@ -1,0 +1,56 @@
+/**
+ * Finishing too early: block a finish right after a failed step (giving up), a finish while a required
+ * pre-write call (e.g. a confirmation) is still waiting for its write, and, in the stronger variant, the
+ * first finish right after a write (a correct agent simply finishes again; it costs one step).
+ */
+import type { Json } from '../../../../harness/api.ts';
+import { emitModule } from '../codegen.ts';
+import { mineImmediateCallRules } from '../evidence.ts';
+import { STAGES, type Template } from '../template.ts';
+
+export const stopCheck: Template = ({ request, variant }) => {
+  const premature = request.group.kind === 'premature-stop';
+  const checks = {
+    afterFailure: request.group.kind === 'give-up' || variant > 0,
+    pendingCall: true,
+    firstAfterWrite: premature || variant > 0,
+  };
+  const pending = [...new Set(mineImmediateCallRules(request.train, request.environment.tools).map((rule) => rule.requires))].sort();
+  const writes = request.environment.tools.filter((tool) => !tool.readOnly && tool.name !== 'finish' && !pending.includes(tool.name)).map((tool) => tool.name).sort();
+  const source = emitModule({
+    name: 'stop-check',
+    why: 'Episodes were finished with work left: after an error, with a required pre-write call not followed by its write, or right after the first of several changes.',
+    typeImports: [],
+    constants: [
+      { name: 'CHECKS', type: '{ afterFailure: boolean; pendingCall: boolean; firstAfterWrite: boolean }', value: checks as unknown as Json, comment: 'Which premature finishes to block.' },
+      { name: 'PENDING_CALLS', type: 'string[]', value: pending, comment: 'Calls that must be followed by the write they announce.' },
+      { name: 'WRITES', type: 'string[]', value: writes, comment: 'Tools that change the world.' },
+    ],
+    helpers: [],
+    hooks: {
+      guard: {
+        parameters: 'action, view',
+        body: `if (action.kind !== 'finish') return undefined;
+const steps = view.trajectory;
+const last = steps.at(-1);
+// A finish this guard blocked is not an error to recover from: only failed calls and rejected outputs count.
+const lastFailed = last !== undefined && last.action?.kind !== 'finish' && (last.rejection !== undefined || last.blocked !== undefined || last.result?.ok === false);
+if (CHECKS.afterFailure && lastFailed) {
+  return { block: 'Do not give up after an error: read the error, correct the call and continue with the request.' };
+}
+const succeeded = steps.filter((step) => step.action?.kind === 'call' && step.result?.ok);
+const lastCall = succeeded.at(-1)?.action;
+if (CHECKS.pendingCall && lastCall?.kind === 'call' && PENDING_CALLS.includes(lastCall.tool)) {
+  return { block: 'You called ' + lastCall.tool + ' but not the change it announces: make that change before finishing.' };
+}
+const triedBefore = steps.some((step) => step.action?.kind === 'finish');
+if (CHECKS.firstAfterWrite && !triedBefore && lastCall?.kind === 'call' && WRITES.includes(lastCall.tool)) {
+  return { block: 'Before finishing, re-read the request: is every requested change done and every question answered? If so, finish again.' };
+}
+return undefined;`,
+      },
+    },
+  });
+  const enabled = Object.entries(checks).filter(([, on]) => on).map(([name]) => name);
+  return { file: 'stop-check.ts', source, stage: STAGES.stop, summary: `block premature finishes (${enabled.join(', ')})` };
+};

@@ -1,0 +1,149 @@
+/**
+ * One candidate through the stages of DESIGN.md §5: check (with repair turns) → false-positive replay →
+ * screen on train → activation → held-out gate. Every outcome is journaled and kept under
+ * `candidates/NNN/` with its files, diagnostics, scores and reason.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Trajectory } from '../../agent/trajectory.ts';
+import type { HarnessSource } from '../../store/harness-files.ts';
+import { ORACLE_BACKBONE_ID } from '../../models/sim/index.ts';
+import { writeFileAtomic } from '../../store/runs.ts';
+import { applyProposal, changedFiles, moduleNames } from '../apply-proposal.ts';
+import { judge, pairEpisodes, type GateVerdict } from '../gate.ts';
+import { analyzeReplay } from '../replay.ts';
+import type { EngineerRequest, FailureGroup, Proposal } from '../types.ts';
+import { evaluateHarness, meanSuccess, scoresOf, type EvolveContext } from './context.ts';
+
+export type CandidateOutcome =
+  | { accepted: true; harness: HarnessSource; proposal: Proposal; verdict: GateVerdict; validation: { head: Trajectory[]; candidate: Trajectory[] } }
+  | { accepted: false; stage: 'check' | 'replay' | 'screen' | 'activation' | 'gate'; reason: string; diagnostics?: string[] };
+
+export function candidateLabel(candidate: number): string {
+  return String(candidate).padStart(3, '0');
+}
+
+function saveCandidate(context: EvolveContext, candidate: number, record: Record<string, unknown>, files: HarnessSource['files']): void {
+  const directory = join(context.directory, 'candidates', candidateLabel(candidate));
+  mkdirSync(directory, { recursive: true });
+  for (const file of files) writeFileSync(join(directory, file.file), file.source);
+  writeFileAtomic(join(directory, 'candidate.json'), `${JSON.stringify(record, null, 2)}\n`);
+}
+
+export interface CandidateInput {
+  iteration: number;
+  candidate: number;
+  kind: 'change' | 'removal';
+  head: HarnessSource;
+  headTrain: readonly Trajectory[];
+  group: FailureGroup;
+  proposal: Proposal;
+  /** Time the engineer took to propose, in ms. */
+  proposeMs: number;
+  request?: EngineerRequest;
+}
+
+export async function tryCandidate(context: EvolveContext, input: CandidateInput): Promise<CandidateOutcome> {
+  const { iteration, candidate } = input;
+  const started = context.now();
+  let proposal = input.proposal;
+  const phase = (name: 'check' | 'replay' | 'screen' | 'validate', detail: string) => context.progress({ type: 'phase', iteration, phase: name, candidate, detail });
+  const reject = (stage: Exclude<CandidateOutcome, { accepted: true }>['stage'], reason: string, diagnostics?: string[], extra: Record<string, unknown> = {}): CandidateOutcome => {
+    context.journal.append({ type: 'candidate-rejected', iteration, candidate, stage, reason, ...(diagnostics ? { diagnostics } : {}), ms: context.now() - started });
+    saveCandidate(context, candidate, { candidate, kind: input.kind, group: input.group, summary: proposal.summary, stage, reason, diagnostics, ...extra }, proposal.files);
+    context.progress({ type: 'candidate-result', iteration, candidate, accepted: false, stage, reason });
+    return { accepted: false, stage, reason, ...(diagnostics ? { diagnostics } : {}) };
+  };
+
+  // 1. Check, with repair turns fed by the diagnostics.
+  phase('check', proposal.summary);
+  let harness = applyProposal(input.head, proposal, `candidate ${candidateLabel(candidate)}`);
+  let checked = context.checker.check(harness.files);
+  for (let turn = 0; !checked.ok && turn < context.options.maxRepairs && input.request; turn++) {
+    const repaired = await context.engineer.repair(input.request, proposal, checked.diagnostics);
+    if (!repaired) break;
+    proposal = { ...repaired, usage: addUsage(proposal.usage, repaired.usage) };
+    harness = applyProposal(input.head, proposal, `candidate ${candidateLabel(candidate)}`);
+    checked = context.checker.check(harness.files);
+  }
+  // Journaled after the repair turns, so the record holds the files that were actually evaluated.
+  context.journal.append({
+    type: 'candidate-proposed',
+    iteration,
+    candidate,
+    kind: input.kind,
+    group: { signature: input.group.signature, title: input.group.title },
+    summary: proposal.summary,
+    files: proposal.files,
+    remove: proposal.remove,
+    order: harness.manifest.modules,
+    usage: proposal.usage,
+    ms: input.proposeMs,
+  });
+  if (!checked.ok) return reject('check', `${checked.stage} check failed`, checked.diagnostics);
+
+  // 2. The oracle's correct actions must pass through the candidate untouched.
+  const changed = changedFiles(input.head, harness);
+  if (input.kind === 'change') {
+    phase('replay', 'replaying correct train episodes');
+    const replay = analyzeReplay(
+      await evaluateHarness(context, { label: `${candidateLabel(candidate)}-replay`, harness, backbones: [ORACLE_BACKBONE_ID], split: 'train', trials: 1, iteration, phase: 'replay', record: false }),
+    );
+    if (!replay.ok) {
+      return reject('replay', `blocks or alters correct actions (${replay.findings.length} findings)`, replay.findings.slice(0, 8).map((finding) => `${finding.taskId}: ${finding.problem}`));
+    }
+  }
+
+  // 3. Screen on train with the train backbones: it must beat HEAD there.
+  let screen: Trajectory[] = [];
+  if (input.kind === 'change') {
+    phase('screen', 'train tasks, train backbones');
+    screen = await evaluateHarness(context, { label: `${candidateLabel(candidate)}-train`, harness, backbones: context.options.train, split: 'train', trials: context.options.trainTrials, iteration, phase: 'screen', record: false });
+    const headScores = scoresOf(input.headTrain);
+    const candidateScores = scoresOf(screen);
+    context.journal.append({ type: 'candidate-screened', iteration, candidate, head: headScores, candidateScores, ms: context.now() - started });
+    const before = meanSuccess(input.headTrain);
+    const after = meanSuccess(screen);
+    if (after <= before) {
+      return reject('screen', `does not beat HEAD on train: ${(before * 100).toFixed(1)}% → ${(after * 100).toFixed(1)}%`, undefined, { train: { head: headScores, candidate: candidateScores } });
+    }
+
+    // 4. Activation: the new code must fire on the tasks of the group it claims to fix.
+    const names = new Set(moduleNames(harness.files.filter((file) => changed.includes(file.file))));
+    const groupTasks = new Set(input.group.taskIds);
+    const fired = screen.some((trajectory) => groupTasks.has(trajectory.taskId) && trajectory.steps.some((step) => step.fired.some((entry) => entry.modules.some((module) => names.has(module)))));
+    if (!fired) return reject('activation', `the changed modules never fired on the ${groupTasks.size} tasks of group ${input.group.signature}`);
+  }
+
+  // 5. The gate: held-out tasks × held-out backbones × trials, paired with HEAD.
+  phase('validate', 'validation tasks, held-out backbones');
+  const head = await evaluateHarness(context, { label: `head-${input.head.label}-validation`, harness: input.head, backbones: context.options.heldout, split: 'validation', trials: context.options.trials, iteration, phase: 'validate', record: false });
+  const after = await evaluateHarness(context, { label: `${candidateLabel(candidate)}-validation`, harness, backbones: context.options.heldout, split: 'validation', trials: context.options.trials, iteration, phase: 'validate', record: false });
+  const verdict = judge(head, after, { tolerance: context.options.tolerancePoints / 100 });
+  if (input.kind === 'removal') {
+    // A removal needs no gain: it is accepted when the module's absence costs nothing beyond the tolerance.
+    const worst = Math.min(...verdict.backbones.map((backbone) => backbone.after - backbone.before));
+    const keep = verdict.delta < 0 || worst < -context.options.tolerancePoints / 100;
+    if (keep) return reject('gate', `removing it costs held-out success (${(verdict.delta * 100).toFixed(1)} points)`, undefined, { verdict });
+    return accept({ ...verdict, accept: true, reason: `no held-out loss without it: ${verdict.reason}` });
+  }
+  if (!verdict.accept) return reject('gate', verdict.reason, undefined, { verdict });
+  return accept(verdict);
+
+  function accept(finalVerdict: GateVerdict): CandidateOutcome {
+    context.journal.append({ type: 'candidate-accepted', iteration, candidate, verdict: finalVerdict, ms: context.now() - started });
+    saveCandidate(context, candidate, { candidate, kind: input.kind, group: input.group, summary: proposal.summary, stage: 'accepted', reason: finalVerdict.reason, verdict: finalVerdict }, proposal.files);
+    context.progress({ type: 'candidate-result', iteration, candidate, accepted: true, stage: 'gate', reason: finalVerdict.reason });
+    pairEpisodes(head, after); // both sides cover the same episodes (throws otherwise)
+    return { accepted: true, harness, proposal, verdict: finalVerdict, validation: { head, candidate: after } };
+  }
+}
+
+function addUsage(a: Proposal['usage'], b: Proposal['usage']): Proposal['usage'] {
+  return {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    calls: a.calls + b.calls,
+    ...(a.costUsd !== undefined || b.costUsd !== undefined ? { costUsd: (a.costUsd ?? 0) + (b.costUsd ?? 0) } : {}),
+  };
+}

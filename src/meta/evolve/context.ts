@@ -1,0 +1,105 @@
+/**
+ * The pieces one evolve run works with, and the evaluations it runs (cached per harness content, and
+ * recorded under the run folder so review, show and the report can read them later).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Environment, Split } from '../../contracts/environment.ts';
+import type { EpisodeExecutor } from '../../agent/executor.ts';
+import { evaluatePlan } from '../../agent/evaluate.ts';
+import type { Trajectory } from '../../agent/trajectory.ts';
+import { openRunLog } from '../../store/runs.ts';
+import type { HarnessSource } from '../../store/harness-files.ts';
+import { harnessContentHash } from '../../../sandboxes/compile.ts';
+import type { Journal } from '../journal.ts';
+import type { Engineer, EnvironmentBrief } from '../types.ts';
+import type { EvolvePhase, EvolveProgress, ResolvedEvolveOptions } from './options.ts';
+
+/** Checks a candidate harness (type-check, lint, leak scan, compile). */
+export interface Checker {
+  check(files: HarnessSource['files']): import('../types.ts').CheckResult;
+}
+
+/** The run workspace: the run branch checked out in its own worktree. */
+export interface Workspace {
+  readonly branch: string;
+  readonly base: string;
+  head(): Promise<string>;
+  readHarness(): HarnessSource;
+  commitHarness(input: { files: HarnessSource['files']; manifest: HarnessSource['manifest']; message: string; date: Date }): Promise<string>;
+  discardChanges(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface EvolveContext {
+  options: ResolvedEvolveOptions;
+  root: string;
+  runId: string;
+  directory: string;
+  environment: Environment;
+  brief: EnvironmentBrief;
+  journal: Journal;
+  workspace: Workspace;
+  executor: EpisodeExecutor;
+  checker: Checker;
+  engineer: Engineer;
+  /** Wall clock, for budgets and timings only. */
+  now: () => number;
+  startedAt: number;
+  progress: (event: EvolveProgress) => void;
+  /** Date of the run's base commit: commit dates derive from it, so reruns make identical commits. */
+  baseDate: Date;
+  cache: Map<string, Trajectory[]>;
+}
+
+/** Evaluate a harness (cached by content, backbones, split and trials) and record the trajectories. */
+export async function evaluateHarness(
+  context: EvolveContext,
+  input: { label: string; harness: HarnessSource; backbones: readonly string[]; split: Split; trials: number; iteration: number; phase: EvolvePhase; record?: boolean },
+): Promise<Trajectory[]> {
+  const key = [harnessContentHash(input.harness.files), input.backbones.join(','), input.split, input.trials].join('|');
+  const cached = context.cache.get(key);
+  if (cached) return cached;
+  const { trajectories } = await evaluatePlan(
+    {
+      runId: context.runId,
+      environment: context.environment,
+      backbones: input.backbones,
+      tasks: { split: input.split },
+      trials: input.trials,
+      seed: context.options.seed,
+      harness: input.harness,
+      runner: 'isolate',
+    },
+    context.executor,
+    {
+      concurrency: Math.max(2, (context.options.workers ?? 2) * 2),
+      onProgress: ({ done, total }) => context.progress({ type: 'episodes', iteration: input.iteration, phase: input.phase, done, total }),
+    },
+  );
+  context.cache.set(key, trajectories);
+  if (input.record !== false) {
+    mkdirSync(join(context.directory, 'evaluations'), { recursive: true });
+    const log = openRunLog(context.root, join(context.runId, 'evaluations', input.label));
+    for (const trajectory of trajectories) log.appendTrajectory(trajectory);
+  }
+  return trajectories;
+}
+
+/** Success rate per backbone. */
+export function scoresOf(trajectories: readonly Trajectory[]): Record<string, number> {
+  const scores: Record<string, number> = {};
+  for (const backbone of [...new Set(trajectories.map((trajectory) => trajectory.backbone.id))]) {
+    const own = trajectories.filter((trajectory) => trajectory.backbone.id === backbone);
+    scores[backbone] = own.filter((trajectory) => trajectory.success).length / own.length;
+  }
+  return scores;
+}
+
+export function meanSuccess(trajectories: readonly Trajectory[]): number {
+  return trajectories.length === 0 ? 0 : trajectories.filter((trajectory) => trajectory.success).length / trajectories.length;
+}
+
+export function elapsedMinutes(context: EvolveContext): number {
+  return (context.now() - context.startedAt) / 60_000;
+}

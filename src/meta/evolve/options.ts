@@ -1,0 +1,110 @@
+/** `evolve(options)`: the options, their defaults, and their validation. */
+import { z } from 'zod';
+
+/** Offline defaults (DESIGN.md §9): one simulated backbone to train on, two held out. */
+export const DEFAULT_TRAIN_BACKBONES = ['sim/mixed'];
+export const DEFAULT_HELDOUT_BACKBONES = ['sim/scatter', 'sim/rush'];
+
+export const evolveOptionsSchema = z
+  .object({
+    /** Environment name, e.g. "retail" (taken from the journal when resuming). */
+    env: z.string().min(1).optional(),
+    /** Backbones whose train trajectories the engineer reads. */
+    train: z.array(z.string().min(1)).min(1).optional(),
+    /** Backbones the gate validates on; never seen by the engineer. */
+    heldout: z.array(z.string().min(1)).min(1).optional(),
+    /** "heuristic" (offline default) or a backbone id such as "anthropic/claude-sonnet-4-5". */
+    engineer: z.string().min(1).optional(),
+    /** Iteration budget (default 6). */
+    iterations: z.number().int().min(1).max(1000).optional(),
+    /** Trials per task on the train split (default 3). */
+    trainTrials: z.number().int().min(1).max(20).optional(),
+    /** Trials per task on the validation and test splits (default 3). */
+    trials: z.number().int().min(1).max(20).optional(),
+    /** Base seed (default 0): episodes, bootstrap and engineers derive from it. */
+    seed: z.number().int().min(0).optional(),
+    /** Largest drop a held-out backbone may take, in points (default 2). */
+    tolerancePoints: z.number().min(0).max(100).optional(),
+    /** Repair turns for a candidate that fails the check (default 2). */
+    maxRepairs: z.number().int().min(0).max(10).optional(),
+    /** Candidates tried per iteration before giving up on it (default 4). */
+    candidatesPerIteration: z.number().int().min(1).max(50).optional(),
+    /** Attempts per failure group before it is set aside (default 3). */
+    attemptsPerGroup: z.number().int().min(1).max(20).optional(),
+    /** Stop after this many iterations in a row without an accepted commit (default 3). */
+    patience: z.number().int().min(1).optional(),
+    /** Engineer token budget (input + output). */
+    maxEngineerTokens: z.number().int().min(1).optional(),
+    /** Engineer cost budget in US dollars. */
+    maxCostUsd: z.number().min(0).optional(),
+    /** Wall-time budget in minutes. */
+    maxMinutes: z.number().min(0).optional(),
+    /** Try removing each module when an iteration accepts nothing (default true). */
+    pruning: z.boolean().optional(),
+    /** The git repository (default: the current directory). */
+    root: z.string().optional(),
+    /** Revision the run branch starts from (default: HEAD of the checkout). */
+    base: z.string().optional(),
+    /** Continue this run from its journal instead of starting a new one. */
+    resume: z.string().optional(),
+    /** Worker processes for episodes (default: one per core). */
+    workers: z.number().int().min(1).optional(),
+    onProgress: z.function().optional(),
+  })
+  .strict();
+
+export type EvolveInput = Omit<z.input<typeof evolveOptionsSchema>, 'onProgress'> & { onProgress?: (event: EvolveProgress) => void };
+
+/** The options with every default filled in (what the journal records). */
+export interface ResolvedEvolveOptions {
+  env: string;
+  train: string[];
+  heldout: string[];
+  engineer: string;
+  iterations: number;
+  trainTrials: number;
+  trials: number;
+  seed: number;
+  tolerancePoints: number;
+  maxRepairs: number;
+  candidatesPerIteration: number;
+  attemptsPerGroup: number;
+  patience: number;
+  maxEngineerTokens?: number;
+  maxCostUsd?: number;
+  maxMinutes?: number;
+  pruning: boolean;
+  workers?: number;
+}
+
+export function resolveOptions(input: EvolveInput & { env: string }): ResolvedEvolveOptions {
+  return {
+    env: input.env,
+    train: input.train ?? DEFAULT_TRAIN_BACKBONES,
+    heldout: input.heldout ?? DEFAULT_HELDOUT_BACKBONES,
+    engineer: input.engineer ?? 'heuristic',
+    iterations: input.iterations ?? 6,
+    trainTrials: input.trainTrials ?? 3,
+    trials: input.trials ?? 3,
+    seed: input.seed ?? 0,
+    tolerancePoints: input.tolerancePoints ?? 2,
+    maxRepairs: input.maxRepairs ?? 2,
+    candidatesPerIteration: input.candidatesPerIteration ?? 4,
+    attemptsPerGroup: input.attemptsPerGroup ?? 3,
+    patience: input.patience ?? 3,
+    ...(input.maxEngineerTokens === undefined ? {} : { maxEngineerTokens: input.maxEngineerTokens }),
+    ...(input.maxCostUsd === undefined ? {} : { maxCostUsd: input.maxCostUsd }),
+    ...(input.maxMinutes === undefined ? {} : { maxMinutes: input.maxMinutes }),
+    pruning: input.pruning ?? true,
+    ...(input.workers === undefined ? {} : { workers: input.workers }),
+  };
+}
+
+/** What the meta-loop is doing, for progress displays. */
+export type EvolveProgress =
+  | { type: 'phase'; iteration: number; phase: EvolvePhase; candidate?: number; detail: string }
+  | { type: 'episodes'; iteration: number; phase: EvolvePhase; done: number; total: number }
+  | { type: 'candidate-result'; iteration: number; candidate: number; accepted: boolean; stage: string; reason: string }
+  | { type: 'commit'; iteration: number; candidate: number; sha: string; subject: string };
+
+export type EvolvePhase = 'evaluate-head' | 'mine' | 'propose' | 'check' | 'replay' | 'screen' | 'validate' | 'commit' | 'prune' | 'test';

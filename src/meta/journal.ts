@@ -1,0 +1,123 @@
+/**
+ * The run journal: every phase of the meta-loop appends one event (JSON line, versioned, zod-checked)
+ * before moving on, so a run killed at any point can be resumed from it. A torn last line (a kill
+ * mid-write) is ignored.
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { BridleError } from '../errors.ts';
+
+export const JOURNAL_FILE = 'journal.jsonl';
+export const JOURNAL_VERSION = 1 as const;
+
+const scoreSchema = z.record(z.string(), z.number());
+const fileSchema = z.object({ file: z.string(), source: z.string() });
+
+const backboneComparisonSchema = z.object({
+  backbone: z.string(),
+  simulated: z.boolean(),
+  before: z.number(),
+  after: z.number(),
+  low: z.number(),
+  high: z.number(),
+});
+
+export const verdictSchema = z.object({
+  accept: z.boolean(),
+  reason: z.string(),
+  delta: z.number(),
+  interval: z.tuple([z.number(), z.number()]),
+  backbones: z.array(backboneComparisonSchema),
+  tasks: z.number(),
+  trials: z.number(),
+});
+
+export const journalEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('run-start'), options: z.record(z.string(), z.unknown()), branch: z.string(), base: z.string() }),
+  z.object({ type: z.literal('run-resume'), iteration: z.number() }),
+  z.object({ type: z.literal('iteration-start'), iteration: z.number(), head: z.string() }),
+  z.object({ type: z.literal('head-evaluated'), iteration: z.number(), split: z.string(), scores: scoreSchema, ms: z.number() }),
+  z.object({ type: z.literal('groups-mined'), iteration: z.number(), groups: z.array(z.object({ signature: z.string(), tasks: z.number() })) }),
+  z.object({
+    type: z.literal('candidate-proposed'),
+    iteration: z.number(),
+    candidate: z.number(),
+    kind: z.enum(['change', 'removal']),
+    group: z.object({ signature: z.string(), title: z.string() }),
+    summary: z.string(),
+    files: z.array(fileSchema),
+    remove: z.array(z.string()),
+    order: z.array(z.string()),
+    usage: z.object({ inputTokens: z.number(), outputTokens: z.number(), calls: z.number(), costUsd: z.number().optional() }),
+    ms: z.number(),
+  }),
+  z.object({
+    type: z.literal('candidate-rejected'),
+    iteration: z.number(),
+    candidate: z.number(),
+    stage: z.enum(['check', 'replay', 'screen', 'activation', 'gate']),
+    reason: z.string(),
+    diagnostics: z.array(z.string()).optional(),
+    ms: z.number(),
+  }),
+  z.object({ type: z.literal('candidate-screened'), iteration: z.number(), candidate: z.number(), head: scoreSchema, candidateScores: scoreSchema, ms: z.number() }),
+  z.object({ type: z.literal('candidate-accepted'), iteration: z.number(), candidate: z.number(), verdict: verdictSchema, ms: z.number() }),
+  z.object({ type: z.literal('commit-start'), iteration: z.number(), candidate: z.number(), message: z.string() }),
+  z.object({ type: z.literal('commit-done'), iteration: z.number(), candidate: z.number(), sha: z.string() }),
+  z.object({ type: z.literal('no-proposal'), iteration: z.number(), group: z.string() }),
+  z.object({ type: z.literal('iteration-end'), iteration: z.number(), accepted: z.boolean(), ms: z.number() }),
+  z.object({ type: z.literal('run-end'), reason: z.string(), summary: z.record(z.string(), z.unknown()) }),
+]);
+
+export type JournalEvent = z.infer<typeof journalEventSchema>;
+type Stamped = JournalEvent & { version: typeof JOURNAL_VERSION; at: string };
+
+export interface Journal {
+  readonly path: string;
+  append(event: JournalEvent): void;
+  events(): JournalEvent[];
+}
+
+/** A kill mid-append leaves a line without its newline: cut it off before appending after it. */
+function dropTornLine(path: string): void {
+  if (!existsSync(path)) return;
+  const text = readFileSync(path, 'utf8');
+  if (text.length === 0 || text.endsWith('\n')) return;
+  truncateSync(path, Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1)));
+}
+
+export function readJournal(directory: string): JournalEvent[] {
+  const path = join(directory, JOURNAL_FILE);
+  if (!existsSync(path)) return [];
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const events: JournalEvent[] = [];
+  lines.forEach((line, index) => {
+    if (line.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      if (index >= lines.length - 2) return; // torn last line: the kill came mid-write
+      throw new BridleError('INVALID_ARGUMENT', `${path}:${index + 1} is not JSON`, { cause: error });
+    }
+    const { version: _version, at: _at, ...event } = value as Stamped;
+    events.push(journalEventSchema.parse(event));
+  });
+  return events;
+}
+
+/** Open (or continue) the journal of a run folder. `now` stamps events for people; nothing reads it back. */
+export function openJournal(directory: string, now: () => Date = () => new Date()): Journal {
+  const path = join(directory, JOURNAL_FILE);
+  mkdirSync(directory, { recursive: true });
+  dropTornLine(path);
+  return {
+    path,
+    append(event) {
+      const parsed = journalEventSchema.parse(event);
+      appendFileSync(path, `${JSON.stringify({ version: JOURNAL_VERSION, at: now().toISOString(), ...parsed })}\n`);
+    },
+    events: () => readJournal(directory),
+  };
+}
