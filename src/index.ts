@@ -3,6 +3,7 @@
  * Harness module authors import from `bridle/harness` instead (the API types and `defineModule` only).
  */
 export { evaluate, type EvaluateOptions, type EvaluateResult } from './api/evaluate.ts';
+export { evolve, type EvolveInput, type EvolveResult, type EvolveProgress, type TestComparison } from './meta/evolve/index.ts';
 export { defineConfig, loadConfig, type BridleConfig, type BridleConfigInput, type BackboneSettings } from './config/index.ts';
 export { defineModule, HARNESS_API_VERSION } from './harness/api.ts';
 export type {

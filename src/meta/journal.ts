@@ -107,16 +107,28 @@ export function readJournal(directory: string): JournalEvent[] {
   return events;
 }
 
+/**
+ * A fault to inject for crash tests: "<event-type>:<n>" kills the process (SIGKILL, no cleanup) right
+ * after the n-th event of that type is journaled, as a power cut or an out-of-memory kill would.
+ */
+export function parseFaultInjection(spec: string | undefined): { type: string; count: number } | undefined {
+  const match = spec ? /^([a-z-]+):(\d+)$/.exec(spec) : null;
+  return match ? { type: match[1]!, count: Number(match[2]) } : undefined;
+}
+
 /** Open (or continue) the journal of a run folder. `now` stamps events for people; nothing reads it back. */
-export function openJournal(directory: string, now: () => Date = () => new Date()): Journal {
+export function openJournal(directory: string, options: { now?: () => Date; fault?: { type: string; count: number } } = {}): Journal {
+  const now = options.now ?? (() => new Date());
   const path = join(directory, JOURNAL_FILE);
   mkdirSync(directory, { recursive: true });
   dropTornLine(path);
+  let seen = 0;
   return {
     path,
     append(event) {
       const parsed = journalEventSchema.parse(event);
       appendFileSync(path, `${JSON.stringify({ version: JOURNAL_VERSION, at: now().toISOString(), ...parsed })}\n`);
+      if (options.fault && parsed.type === options.fault.type && ++seen === options.fault.count) process.kill(process.pid, 'SIGKILL');
     },
     events: () => readJournal(directory),
   };

@@ -29,6 +29,7 @@ export function errorClass(output: string): string {
     .replace(/^error:\s*/i, '')
     .replace(/'[^']*'|"[^"]*"/g, 'Q')
     .split(/:\s|\.\s|\n/)[0]!
+    .replace(/[.\s]+$/, '')
     .replace(/\S*\d\S*/g, 'N')
     .replace(/\s+/g, ' ')
     .trim()

@@ -18,7 +18,7 @@ import { zodMessage } from '../../api/validation.ts';
 import { createHarnessChecker, harnessApiSource } from '../check/index.ts';
 import { buildLeakCorpus } from '../check/leak-scan.ts';
 import { createEngineer } from '../engineers/index.ts';
-import { openJournal, readJournal } from '../journal.ts';
+import { openJournal, parseFaultInjection, readJournal } from '../journal.ts';
 import type { GateVerdict } from '../gate.ts';
 import { evaluateHarness, scoresOf, type EvolveContext } from './context.ts';
 import { commitCandidate, runIteration, budgetStop } from './iteration.ts';
@@ -83,7 +83,8 @@ export async function evolve(input: EvolveInput): Promise<EvolveResult> {
   const directory = runDirectory(root, runId);
   const workspace = await openRunWorkspace({ root, environment: options.env, runId, ...(input.base ? { base: input.base } : {}) });
   await workspace.discardChanges();
-  const journal = openJournal(directory);
+  const fault = parseFaultInjection(process.env.BRIDLE_FAULT_INJECTION);
+  const journal = openJournal(directory, fault ? { fault } : {});
   if (!input.resume) journal.append({ type: 'run-start', options: options as unknown as Record<string, unknown>, branch: workspace.branch, base: workspace.base });
 
   const phaseMs: Record<string, number> = {};
@@ -168,6 +169,8 @@ export async function evolve(input: EvolveInput): Promise<EvolveResult> {
     };
     journal.append({ type: 'run-end', reason: stopReason, summary: { commits: commits.map((commit) => commit.sha), test } as unknown as Record<string, unknown> });
     writeFileAtomic(join(directory, 'summary.json'), `${JSON.stringify({ kind: 'evolve', ...result }, null, 2)}\n`);
+    // The branch holds the result; the worktree was only the run's scratch space.
+    await workspace.close();
     return result;
   } finally {
     await executor.close();
