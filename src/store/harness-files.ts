@@ -27,6 +27,16 @@ export const harnessManifestSchema = z
       .optional(),
     /** Last validated held-out success per backbone (rates in [0, 1]). */
     scores: z.record(z.string(), z.number()).optional(),
+    /** How `scores` were measured, so anyone can reproduce them exactly. */
+    measured: z
+      .object({
+        split: z.enum(['train', 'validation', 'test']),
+        trials: z.number().int().min(1),
+        seed: z.number().int().min(0),
+        backbones: z.array(z.string()),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -134,10 +134,23 @@ export async function tryCandidate(context: EvolveContext, input: CandidateInput
     context.journal.append({ type: 'candidate-accepted', iteration, candidate, verdict: finalVerdict, ms: context.now() - started });
     saveCandidate(context, candidate, { candidate, kind: input.kind, group: input.group, summary: proposal.summary, stage: 'accepted', reason: finalVerdict.reason, verdict: finalVerdict }, proposal.files);
     context.progress({ type: 'candidate-result', iteration, candidate, accepted: true, stage: 'gate', reason: finalVerdict.reason });
-    pairEpisodes(head, after); // both sides cover the same episodes (throws otherwise)
+    saveChangedPairs(context, candidate, pairEpisodes(head, after));
     return { accepted: true, harness, proposal, verdict: finalVerdict, validation: { head, candidate: after } };
   }
 }
+
+/**
+ * Keep the validation episodes whose outcome the change flipped (fixed or broken), HEAD's and the
+ * candidate's side by side: `bridle show` and the report display them.
+ */
+function saveChangedPairs(context: EvolveContext, candidate: number, pairs: { before: Trajectory; after: Trajectory }[]): void {
+  const changed = pairs.filter(({ before, after }) => before.success !== after.success);
+  const lines = changed.map(({ before, after }) => JSON.stringify({ fixed: after.success, before, after }));
+  writeFileAtomic(join(context.directory, 'candidates', candidateLabel(candidate), CHANGED_PAIRS_FILE), lines.length ? `${lines.join('\n')}\n` : '');
+}
+
+/** Per accepted candidate: validation episodes whose outcome changed, one JSON line `{ fixed, before, after }` each. */
+export const CHANGED_PAIRS_FILE = 'changed-pairs.jsonl';
 
 function addUsage(a: Proposal['usage'], b: Proposal['usage']): Proposal['usage'] {
   return {

@@ -180,6 +180,7 @@ export async function commitCandidate(
     ...outcome.harness.manifest,
     provenance: { engineer: context.engineer.id, trainBackbones: context.options.train, heldoutBackbones: context.options.heldout },
     scores: Object.fromEntries(outcome.verdict.backbones.map((backbone) => [backbone.backbone, Math.round(backbone.after * 10_000) / 10_000])),
+    measured: { split: 'validation' as const, trials: context.options.trials, seed: context.options.seed, backbones: context.options.heldout },
   };
   const sha = await context.workspace.commitHarness({
     files: outcome.harness.files,
