@@ -83,7 +83,7 @@ export async function runEpisode(spec: EpisodeSpec): Promise<Trajectory> {
   const stepViews: StepView[] = [];
   const history: HistoryEntry[] = [];
   const violations: SandboxViolation[] = [];
-  const totals = { inputTokens: 0, outputTokens: 0, estimated: false, modelCalls: 0, peeks: 0, hookMs: 0, modelMs: 0, hookCalls: 0 };
+  const totals = { inputTokens: 0, outputTokens: 0, estimated: false, modelCalls: 0, peeks: 0, hookMs: 0, modelMs: 0, hookCalls: 0, cachedCalls: 0, billedTokens: 0, costUsd: 0 as number | undefined };
   let end: { reason: EndReason; detail?: string } = { reason: 'step-budget', detail: `used all ${maxSteps} steps` };
   let finalMessage: string | undefined;
 
@@ -134,6 +134,9 @@ export async function runEpisode(spec: EpisodeSpec): Promise<Trajectory> {
       estimated: totals.estimated,
       modelCalls: totals.modelCalls,
       peeks: totals.peeks,
+      cachedCalls: totals.cachedCalls,
+      billedTokens: totals.billedTokens,
+      ...(totals.costUsd === undefined ? {} : { costUsd: totals.costUsd }),
     },
     violations,
     timing: { episodeMs: now() - episodeStart, hookMs: totals.hookMs, modelMs: totals.modelMs, hookCalls: totals.hookCalls },
@@ -314,6 +317,12 @@ export async function runEpisode(spec: EpisodeSpec): Promise<Trajectory> {
     totals.inputTokens += completion.usage.inputTokens;
     totals.outputTokens += completion.usage.outputTokens;
     totals.estimated ||= completion.usage.estimated === true;
+    if (completion.cached) {
+      totals.cachedCalls += 1;
+    } else {
+      totals.billedTokens += completion.usage.inputTokens + completion.usage.outputTokens;
+      totals.costUsd = completion.costUsd === undefined || totals.costUsd === undefined ? undefined : totals.costUsd + completion.costUsd;
+    }
     if (completion.samples.length !== samples) {
       throw new EpisodeEnd('model-fault', `MODEL_BAD_RESPONSE: asked for ${samples} samples, got ${completion.samples.length}`);
     }

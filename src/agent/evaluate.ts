@@ -103,29 +103,52 @@ export function scoreOf(trajectory: Trajectory): EpisodeScore {
 export async function runJobs(
   jobs: readonly EpisodeJob[],
   executor: EpisodeExecutor,
-  options: { concurrency: number; log?: RunLog; onProgress?: (progress: EvaluationProgress) => void },
+  options: { concurrency: number; log?: RunLog; onProgress?: (progress: EvaluationProgress) => void; stopReason?: (finished: readonly Trajectory[]) => string | undefined },
 ): Promise<Trajectory[]> {
   const results: Trajectory[] = new Array(jobs.length);
+  const finished: Trajectory[] = [];
   let next = 0;
   let done = 0;
   async function lane(): Promise<void> {
     while (next < jobs.length) {
+      // A spent budget stops new episodes; those in flight still land.
+      if (options.stopReason?.(finished)) return;
       const index = next++;
       const trajectory = await executor.run(jobs[index]!);
       results[index] = trajectory;
+      finished.push(trajectory);
       options.log?.appendTrajectory(trajectory);
       done += 1;
       options.onProgress?.({ done, total: jobs.length, trajectory });
     }
   }
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, jobs.length)) }, lane));
-  return results;
+  return results.filter((trajectory) => trajectory !== undefined);
+}
+
+/** The run's spend so far, from its trajectories. */
+export function spendOf(trajectories: readonly Trajectory[]): { tokens: number; costUsd: number; unknownCost: boolean } {
+  return {
+    tokens: trajectories.reduce((sum, trajectory) => sum + trajectory.usage.billedTokens, 0),
+    costUsd: trajectories.reduce((sum, trajectory) => sum + (trajectory.usage.costUsd ?? 0), 0),
+    unknownCost: trajectories.some((trajectory) => trajectory.usage.billedTokens > 0 && trajectory.usage.costUsd === undefined),
+  };
+}
+
+/** A stop rule for `runJobs` from token and dollar limits. */
+export function budgetStopReason(limits: { maxTokens?: number; maxCostUsd?: number }) {
+  return (finished: readonly Trajectory[]): string | undefined => {
+    const spend = spendOf(finished);
+    if (limits.maxTokens !== undefined && spend.tokens >= limits.maxTokens) return `token budget spent (${spend.tokens} >= ${limits.maxTokens})`;
+    if (limits.maxCostUsd !== undefined && spend.costUsd >= limits.maxCostUsd) return `cost budget spent ($${spend.costUsd.toFixed(2)} >= $${limits.maxCostUsd})`;
+    return undefined;
+  };
 }
 
 export async function evaluatePlan(
   plan: EvaluationPlan,
   executor: EpisodeExecutor,
-  options: { concurrency: number; log?: RunLog; onProgress?: (progress: EvaluationProgress) => void },
+  options: { concurrency: number; log?: RunLog; onProgress?: (progress: EvaluationProgress) => void; stopReason?: (finished: readonly Trajectory[]) => string | undefined },
 ): Promise<Evaluation> {
   const trajectories = await runJobs(planJobs(plan), executor, options);
   return { runId: plan.runId, trajectories, summaries: summarize(trajectories.map(scoreOf)) };

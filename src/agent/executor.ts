@@ -155,7 +155,7 @@ export function crashTrajectory(job: EpisodeJob, environment: Environment): Traj
     end: { reason: 'sandbox-violation', detail: message },
     verification: { success: false, reward: 0, checks: [{ name: 'episode', passed: false, detail: message }], differences: [] },
     success: false,
-    usage: { inputTokens: 0, outputTokens: 0, estimated: false, modelCalls: 0, peeks: 0 },
+    usage: { inputTokens: 0, outputTokens: 0, estimated: false, modelCalls: 0, peeks: 0, cachedCalls: 0, billedTokens: 0 },
     violations: [{ code: 'SANDBOX_WORKER_CRASH', hook: 'load', message }],
     timing: { episodeMs: 0, hookMs: 0, modelMs: 0, hookCalls: 0 },
   };

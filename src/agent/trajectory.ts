@@ -143,6 +143,12 @@ export const trajectorySchema = z.object({
     estimated: z.boolean(),
     modelCalls: z.number(),
     peeks: z.number(),
+    /** Model calls answered from the response cache (they cost nothing). */
+    cachedCalls: z.number(),
+    /** Tokens of the calls that were not cached: what the run paid for. */
+    billedTokens: z.number(),
+    /** US dollars of the calls that were not cached; absent when any call's price was unknown. */
+    costUsd: z.number().optional(),
   }),
   violations: z.array(sandboxViolationSchema),
   /** Wall-clock totals in ms: for measurement only. */

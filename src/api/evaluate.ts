@@ -12,14 +12,15 @@ import { DEFAULT_SIM_IDS, resolveBackbone, type BackboneOptions } from '../model
 import { emptyHarness, readHarnessDirectory, type HarnessSource } from '../store/harness-files.ts';
 import { createRunId, openRunLog } from '../store/runs.ts';
 import { createLocalExecutor, createPoolExecutor } from '../agent/executor.ts';
-import { evaluatePlan, type Evaluation, type EvaluationProgress } from '../agent/evaluate.ts';
+import { budgetStopReason, evaluatePlan, spendOf, type Evaluation, type EvaluationProgress } from '../agent/evaluate.ts';
 import type { BackboneSummary } from '../agent/metrics.ts';
 import { zodMessage } from './validation.ts';
+import { loadConfig } from '../config/index.ts';
 
 export const evaluateOptionsSchema = z
   .object({
-    /** Environment name, e.g. "retail". */
-    env: z.string().min(1),
+    /** Environment name, e.g. "retail" (default: `eval.env` in bridle.config.ts). */
+    env: z.string().min(1).optional(),
     /** Backbone ids; default: every simulated profile. */
     backbones: z.array(z.string().min(1)).min(1).optional(),
     /** Task split; default "test". */
@@ -63,6 +64,10 @@ export interface EvaluateResult extends Evaluation {
   summaries: BackboneSummary[];
   /** The run folder, when recorded. */
   directory?: string;
+  /** What the run's model calls cost (cache hits are free; unknownCost when a price was missing). */
+  spend: { tokens: number; costUsd: number; unknownCost: boolean };
+  /** Set when a token or cost budget stopped the run before every episode ran. */
+  budgetStop?: string;
 }
 
 /** Where a harness comes from: "none", a folder, or the project's `harnesses/<env>` by default. */
@@ -77,19 +82,25 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
   const parsed = evaluateOptionsSchema.safeParse(options);
   if (!parsed.success) throw new BridleError('INVALID_ARGUMENT', `evaluate: ${zodMessage(parsed.error)}`);
   const root = resolve(options.root ?? process.cwd());
-  const environment = loadEnvironment(options.env);
-  const backbones = options.backbones ?? DEFAULT_SIM_IDS;
+  // A flag (option) wins over the config's `eval` section, which wins over the defaults.
+  const config = await loadConfig(root);
+  const settings = config.eval;
+  const env = options.env ?? settings.env;
+  if (!env) throw new BridleError('INVALID_ARGUMENT', 'eval: --env <name> is required (or eval.env in bridle.config.ts)');
+  const environment = loadEnvironment(env);
+  const backbones = options.backbones ?? settings.backbones ?? DEFAULT_SIM_IDS;
   const backboneOptions: BackboneOptions = { configRoot: root, ...options.backboneOptions };
   // Resolve every backbone up front: an unknown id or a missing key fails before any episode runs.
   const resolved = await Promise.all(backbones.map((id) => resolveBackbone(id, backboneOptions)));
-  const harness = resolveHarness(options.harness, environment.name, root);
-  const split = options.split ?? 'test';
-  const trials = options.trials ?? 3;
-  const seed = options.seed ?? 0;
+  const harness = resolveHarness(options.harness ?? settings.harness, environment.name, root);
+  const split = options.split ?? settings.split ?? 'test';
+  const trials = options.trials ?? settings.trials ?? 3;
+  const seed = options.seed ?? settings.seed ?? 0;
+  const maxSteps = options.maxSteps ?? settings.maxSteps;
   const record = options.record ?? true;
   const runId = createRunId(root, 'eval', environment.name, new Date());
   const log = record ? openRunLog(root, runId) : undefined;
-  const workers = options.workers ?? availableParallelism();
+  const workers = options.workers ?? settings.workers ?? availableParallelism();
   const executor = workers === 0 ? createLocalExecutor() : createPoolExecutor({ size: workers });
   try {
     const evaluation = await evaluatePlan(
@@ -102,12 +113,19 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
         seed,
         harness,
         runner: options.runner ?? 'isolate',
-        ...(options.maxSteps === undefined ? {} : { maxSteps: options.maxSteps }),
+        ...(maxSteps === undefined ? {} : { maxSteps }),
         backboneOptions,
       },
       executor,
-      { concurrency: Math.max(1, workers) * 2, ...(log ? { log } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) },
+      {
+        concurrency: Math.max(1, workers) * 2,
+        ...(log ? { log } : {}),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        stopReason: budgetStopReason(config.budgets),
+      },
     );
+    const planned = backbones.length * trials * (options.tasks?.length ?? environment.tasks.filter((task) => task.split === split).length);
+    const budgetStop = evaluation.trajectories.length < planned ? budgetStopReason(config.budgets)(evaluation.trajectories) : undefined;
     const result: EvaluateResult = {
       ...evaluation,
       environment: environment.name,
@@ -116,6 +134,8 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
       seed,
       harness: { label: harness.label, modules: harness.files.map((file) => file.file) },
       simulated: resolved.every((backbone) => backbone.simulated),
+      spend: spendOf(evaluation.trajectories),
+      ...(budgetStop ? { budgetStop: `${budgetStop}: ran ${evaluation.trajectories.length} of ${planned} episodes` } : {}),
       ...(log ? { directory: log.directory } : {}),
     };
     log?.writeSummary({

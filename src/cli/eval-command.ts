@@ -9,12 +9,12 @@ import { choiceOption, integerOption, listOption } from './options.ts';
 import { REAL_MODELS_HINT, SIMULATED_NOTE, summaryTable } from './format.ts';
 
 interface EvalFlags {
-  env: string;
+  env?: string;
   backbone?: string[];
-  split: 'train' | 'validation' | 'test';
+  split?: 'train' | 'validation' | 'test';
   tasks?: string[];
-  trials: number;
-  seed: number;
+  trials?: number;
+  seed?: number;
   harness?: string;
   workers?: number;
   runner: 'isolate' | 'in-process';
@@ -28,12 +28,12 @@ interface EvalFlags {
 export function evalCommand(): Command {
   return new Command('eval')
     .description('Score a harness on an environment\'s tasks with one or more backbones (offline default: simulated backbones).')
-    .requiredOption('--env <name>', 'environment, e.g. retail')
+    .option('--env <name>', 'environment, e.g. retail (or eval.env in bridle.config.ts)')
     .option('--backbone <ids>', `comma-separated backbone ids (default: ${DEFAULT_SIM_IDS.join(',')})`, listOption)
-    .option('--split <split>', 'task split: train, validation or test', choiceOption('--split', ['train', 'validation', 'test'] as const), 'test')
+    .option('--split <split>', 'task split: train, validation or test (default test)', choiceOption('--split', ['train', 'validation', 'test'] as const))
     .option('--tasks <ids>', 'comma-separated task ids instead of a split', listOption)
-    .option('--trials <n>', 'trials per task', integerOption('--trials', 1), 3)
-    .option('--seed <n>', 'base seed', integerOption('--seed', 0), 0)
+    .option('--trials <n>', 'trials per task (default 3)', integerOption('--trials', 1))
+    .option('--seed <n>', 'base seed (default 0)', integerOption('--seed', 0))
     .option('--harness <dir|none>', 'harness folder, or "none" for the raw model (default: harnesses/<env> if present, else none)')
     .option('--workers <n>', 'worker processes (default: one per core)', integerOption('--workers', 1))
     .addOption(new Option('--runner <runner>', 'where harness hooks run').choices(['isolate', 'in-process']).default('isolate'))
@@ -43,15 +43,14 @@ export function evalCommand(): Command {
     .option('--no-record', 'do not write the run to .bridle/runs')
     .option('--json', 'print machine-readable JSON')
     .action(async (flags: EvalFlags) => {
-      const backbones = flags.backbone ?? DEFAULT_SIM_IDS;
       let progress: Progress | null = null;
       const result = await evaluate({
-        env: flags.env,
-        backbones,
-        split: flags.split,
+        ...(flags.env ? { env: flags.env } : {}),
+        ...(flags.backbone ? { backbones: flags.backbone } : {}),
+        ...(flags.split ? { split: flags.split } : {}),
         ...(flags.tasks ? { tasks: flags.tasks } : {}),
-        trials: flags.trials,
-        seed: flags.seed,
+        ...(flags.trials ? { trials: flags.trials } : {}),
+        ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
         ...(flags.harness ? { harness: flags.harness } : {}),
         ...(flags.workers ? { workers: flags.workers } : {}),
         runner: flags.runner,
@@ -60,7 +59,7 @@ export function evalCommand(): Command {
         backboneOptions: { noCache: !flags.cache, ...(flags.baseUrl ? { baseURL: flags.baseUrl } : {}) },
         onProgress: ({ done, total, trajectory }) => {
           if (flags.json) return;
-          progress ??= createProgress(`eval ${flags.env}`, total);
+          progress ??= createProgress(`eval ${trajectory.environment}`, total);
           const label = `${trajectory.backbone.id}${trajectory.backbone.simulated ? ' (simulated)' : ''}`;
           progress.update(done, `${label} ${trajectory.taskId} ${trajectory.success ? 'pass' : 'fail'}`);
         },
@@ -78,6 +77,8 @@ export function evalCommand(): Command {
               harness: result.harness,
               simulated: result.simulated,
               note: result.simulated ? SIMULATED_NOTE : undefined,
+              spend: result.spend,
+              budgetStop: result.budgetStop,
               backbones: result.summaries,
               directory: result.directory,
             },
@@ -97,6 +98,8 @@ export function evalCommand(): Command {
       if (result.summaries.some((summary) => summary.simulated)) lines.push(SIMULATED_NOTE, REAL_MODELS_HINT);
       const overall = result.summaries.reduce((sum, summary) => sum + summary.successRate, 0) / Math.max(1, result.summaries.length);
       lines.push(`mean success over backbones: ${percent(overall)}`);
+      if (result.spend.tokens > 0) lines.push(`spent: ${result.spend.tokens} tokens${result.spend.unknownCost ? ' (cost unknown: set prices in bridle.config.ts)' : `, $${result.spend.costUsd.toFixed(4)}`}`);
+      if (result.budgetStop) lines.push(`BUDGET STOP: ${result.budgetStop}`);
       if (result.directory) lines.push(`trajectories: ${relative(process.cwd(), result.directory) || '.'}`);
       process.stdout.write(`${lines.join('\n')}\n`);
     });

@@ -3,7 +3,6 @@ import { Command, InvalidArgumentError } from 'commander';
 import { evolve, type EvolveResult } from '../meta/evolve/index.ts';
 import { DEFAULT_HELDOUT_BACKBONES, DEFAULT_TRAIN_BACKBONES, type EvolveProgress } from '../meta/evolve/options.ts';
 import { percent } from '../agent/metrics.ts';
-import { BridleError } from '../errors.ts';
 import { integerOption, listOption } from './options.ts';
 import { REAL_MODELS_HINT, SIMULATED_NOTE, table } from './format.ts';
 
@@ -11,17 +10,17 @@ interface EvolveFlags {
   env?: string;
   train?: string[];
   heldout?: string[];
-  engineer: string;
-  iterations: number;
-  trials: number;
-  trainTrials: number;
-  seed: number;
-  tolerance: string;
-  patience: number;
+  engineer?: string;
+  iterations?: number;
+  trials?: number;
+  trainTrials?: number;
+  seed?: number;
+  tolerance?: string;
+  patience?: number;
   maxTokens?: number;
   maxCost?: string;
   maxMinutes?: string;
-  pruning: boolean;
+  pruning?: boolean;
   workers?: number;
   base?: string;
   resume?: string;
@@ -99,39 +98,39 @@ export function evolveCommand(): Command {
     .option('--env <name>', 'environment, e.g. retail (required unless --resume)')
     .option('--train <ids>', `backbones whose trajectories the engineer reads (default: ${DEFAULT_TRAIN_BACKBONES.join(',')})`, listOption)
     .option('--heldout <ids>', `backbones the gate validates on (default: ${DEFAULT_HELDOUT_BACKBONES.join(',')})`, listOption)
-    .option('--engineer <id>', 'heuristic (offline) or a backbone id, e.g. anthropic/claude-sonnet-4-5', 'heuristic')
-    .option('--iterations <n>', 'iteration budget', integerOption('--iterations', 1), 6)
-    .option('--trials <n>', 'trials per task on validation and test', integerOption('--trials', 1), 3)
-    .option('--train-trials <n>', 'trials per task on train', integerOption('--train-trials', 1), 3)
-    .option('--seed <n>', 'base seed', integerOption('--seed', 0), 0)
-    .option('--tolerance <points>', 'largest drop a held-out backbone may take, in points', numberOption('--tolerance'), '2')
-    .option('--patience <n>', 'stop after this many iterations without an accepted commit', integerOption('--patience', 1), 3)
+    .option('--engineer <id>', 'heuristic (offline, default) or a backbone id, e.g. anthropic/claude-sonnet-4-5')
+    .option('--iterations <n>', 'iteration budget (default 6)', integerOption('--iterations', 1))
+    .option('--trials <n>', 'trials per task on validation and test (default 3)', integerOption('--trials', 1))
+    .option('--train-trials <n>', 'trials per task on train (default 3)', integerOption('--train-trials', 1))
+    .option('--seed <n>', 'base seed (default 0)', integerOption('--seed', 0))
+    .option('--tolerance <points>', 'largest drop a held-out backbone may take, in points (default 2)', numberOption('--tolerance'))
+    .option('--patience <n>', 'stop after this many iterations without an accepted commit (default 3)', integerOption('--patience', 1))
     .option('--max-tokens <n>', 'engineer token budget', integerOption('--max-tokens', 1))
     .option('--max-cost <usd>', 'engineer cost budget in US dollars', numberOption('--max-cost'))
     .option('--max-minutes <m>', 'wall-time budget in minutes', numberOption('--max-minutes'))
     .option('--no-pruning', 'do not try removing modules when an iteration accepts nothing')
+    .option('--pruning', 'try removing modules when an iteration accepts nothing (default)')
     .option('--workers <n>', 'worker processes (default: one per core)', integerOption('--workers', 1))
     .option('--base <rev>', 'revision the run branch starts from (default: HEAD)')
     .option('--resume <run-id>', 'continue a run that was interrupted')
     .option('--json', 'print machine-readable JSON')
     .action(async (flags: EvolveFlags) => {
       const status = flags.json ? null : createStatus();
-      if (!flags.env && !flags.resume) throw new BridleError('INVALID_ARGUMENT', 'evolve: --env <name> is required (or --resume <run-id>)');
       const result = await evolve({
         ...(flags.env ? { env: flags.env } : {}),
         ...(flags.train ? { train: flags.train } : {}),
         ...(flags.heldout ? { heldout: flags.heldout } : {}),
-        engineer: flags.engineer,
-        iterations: flags.iterations,
-        trials: flags.trials,
-        trainTrials: flags.trainTrials,
-        seed: flags.seed,
-        tolerancePoints: Number(flags.tolerance),
-        patience: flags.patience,
+        ...(flags.engineer ? { engineer: flags.engineer } : {}),
+        ...(flags.iterations ? { iterations: flags.iterations } : {}),
+        ...(flags.trials ? { trials: flags.trials } : {}),
+        ...(flags.trainTrials ? { trainTrials: flags.trainTrials } : {}),
+        ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+        ...(flags.tolerance !== undefined ? { tolerancePoints: Number(flags.tolerance) } : {}),
+        ...(flags.patience ? { patience: flags.patience } : {}),
         ...(flags.maxTokens ? { maxEngineerTokens: flags.maxTokens } : {}),
         ...(flags.maxCost ? { maxCostUsd: Number(flags.maxCost) } : {}),
         ...(flags.maxMinutes ? { maxMinutes: Number(flags.maxMinutes) } : {}),
-        pruning: flags.pruning,
+        ...(flags.pruning !== undefined ? { pruning: flags.pruning } : {}),
         ...(flags.workers ? { workers: flags.workers } : {}),
         ...(flags.base ? { base: flags.base } : {}),
         ...(flags.resume ? { resume: flags.resume } : {}),

@@ -109,6 +109,54 @@ export const cacheSchema = z.strictObject({
   enabled: z.boolean().default(true),
 });
 
+/** Defaults for `bridle eval` (each key is the twin of a flag; a flag wins). */
+export const evalSettingsSchema = z.strictObject({
+  /** Environment name (`--env`). */
+  env: z.string().min(1).optional(),
+  /** Backbone ids (`--backbone`). */
+  backbones: z.array(backboneIdSchema).min(1).optional(),
+  /** Task split (`--split`). */
+  split: z.enum(['train', 'validation', 'test']).optional(),
+  /** Trials per task (`--trials`). */
+  trials: z.int().positive().optional(),
+  /** Base seed (`--seed`). */
+  seed: z.int().min(0).optional(),
+  /** Harness folder or "none" (`--harness`). */
+  harness: z.string().min(1).optional(),
+  /** Worker processes (`--workers`). */
+  workers: z.int().positive().optional(),
+  /** Step budget per episode (`--max-steps`). */
+  maxSteps: z.int().positive().optional(),
+});
+
+/** Defaults for `bridle evolve` (each key is the twin of a flag; a flag wins). Limits live in `budgets`. */
+export const evolveSettingsSchema = z.strictObject({
+  /** Environment name (`--env`). */
+  env: z.string().min(1).optional(),
+  /** Backbones whose train trajectories the engineer reads (`--train`). */
+  train: z.array(backboneIdSchema).min(1).optional(),
+  /** Backbones the gate validates on (`--heldout`). */
+  heldout: z.array(backboneIdSchema).min(1).optional(),
+  /** Trials per task on validation and test (`--trials`). */
+  trials: z.int().positive().optional(),
+  /** Trials per task on train (`--train-trials`). */
+  trainTrials: z.int().positive().optional(),
+  /** Base seed (`--seed`). */
+  seed: z.int().min(0).optional(),
+  /** Largest drop a held-out backbone may take, in points (`--tolerance`). */
+  tolerancePoints: z.number().min(0).max(100).optional(),
+  /** Repair turns for a candidate that fails the check. */
+  maxRepairs: z.int().min(0).max(10).optional(),
+  /** Candidates per iteration. */
+  candidatesPerIteration: z.int().positive().optional(),
+  /** Attempts per failure group. */
+  attemptsPerGroup: z.int().positive().optional(),
+  /** Try removing modules when an iteration accepts nothing (`--no-pruning` turns it off). */
+  pruning: z.boolean().optional(),
+  /** Worker processes (`--workers`). */
+  workers: z.int().positive().optional(),
+});
+
 /** The whole configuration. */
 export const bridleConfigSchema = z.strictObject({
   /** Settings per backbone id. Backbones without an entry use the defaults. */
@@ -131,6 +179,10 @@ export const bridleConfigSchema = z.strictObject({
   budgets: budgetsSchema.default({}),
   /** Response cache settings. */
   cache: cacheSchema.default({ dir: DEFAULT_CACHE_DIR, enabled: true }),
+  /** Defaults for `bridle eval`. */
+  eval: evalSettingsSchema.default({}),
+  /** Defaults for `bridle evolve`. */
+  evolve: evolveSettingsSchema.default({}),
 });
 
 /** What a user writes in `bridle.config.ts`. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -39,7 +39,7 @@ describe('bridle eval', () => {
     [['eval', '--env', 'retail', '--trials', 'x'], /^bridle eval: .*--trials must be a whole number/],
     [['eval', '--env', 'retail', '--split', 'dev'], /^bridle eval: .*--split must be one of train, validation, test/],
     [['eval', '--env', 'retail', '--bogus'], /^bridle eval: unknown option '--bogus'$/],
-    [['eval'], /^bridle eval: required option '--env <name>' not specified$/],
+    [['eval'], /^bridle: eval: --env <name> is required \(or eval.env in bridle.config.ts\)$/],
     [['eval', '--env', 'retail', '--harness', '/no/such/folder'], /^bridle: harness folder "\/no\/such\/folder" does not exist/],
     [['frobnicate'], /^bridle: unknown command 'frobnicate'/],
   ])('refuses %j with one clear line and exit code 2', (args, message) => {
@@ -48,6 +48,19 @@ describe('bridle eval', () => {
     expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(result.stderr.trimEnd()).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('takes defaults from the config\'s eval section, flags winning, and names a mistyped key', () => {
+    const project = mkdtempSync(join(tmpdir(), 'bridle-config-'));
+    writeFileSync(join(project, 'bridle.config.ts'), `export default { eval: { env: 'retail', backbones: ['sim/rush'], trials: 1, harness: 'none' } };\n`);
+    const fromConfig = JSON.parse(runCli(['eval', '--tasks', 'retail-001', '--json', '--no-record'], project).stdout);
+    expect(fromConfig).toMatchObject({ environment: 'retail', trials: 1, backbones: [{ backbone: 'sim/rush', episodes: 1 }] });
+    const flagWins = JSON.parse(runCli(['eval', '--tasks', 'retail-001', '--trials', '2', '--json', '--no-record'], project).stdout);
+    expect(flagWins.backbones[0].episodes).toBe(2);
+    writeFileSync(join(project, 'bridle.config.ts'), `export default { eval: { trails: 2 } };\n`);
+    const typo = runCli(['eval', '--json'], project);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/eval\.trails: unknown key; did you mean "trials"\?/);
   });
 
   it('has --help', () => {

@@ -39,7 +39,7 @@ export function trajectory(fields: Partial<Trajectory> & { taskId: string }): Tr
     end: { reason: 'finished' },
     verification: { success, reward: success ? 1 : 0, checks: [], differences: [] },
     success,
-    usage: { inputTokens: 0, outputTokens: 0, estimated: true, modelCalls: 0, peeks: 0 },
+    usage: { inputTokens: 0, outputTokens: 0, estimated: true, modelCalls: 0, peeks: 0, cachedCalls: 0, billedTokens: 0, costUsd: 0 },
     violations: [],
     timing: { episodeMs: 0, hookMs: 0, modelMs: 0, hookCalls: 0 },
     ...fields,

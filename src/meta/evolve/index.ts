@@ -15,6 +15,7 @@ import { openRunWorkspace } from '../../store/git/run-workspace.ts';
 import { findCommitForCandidate } from '../../store/git/history.ts';
 import { openRepository } from '../../store/git/repository.ts';
 import { zodMessage } from '../../api/validation.ts';
+import { loadConfig } from '../../config/index.ts';
 import { createHarnessChecker, harnessApiSource } from '../check/index.ts';
 import { buildLeakCorpus } from '../check/leak-scan.ts';
 import { createEngineer } from '../engineers/index.ts';
@@ -70,8 +71,7 @@ export async function evolve(input: EvolveInput): Promise<EvolveResult> {
     if (!start || start.type !== 'run-start') throw new BridleError('UNKNOWN_RUN', `no evolve run "${runId}" to resume under ${join(root, '.bridle', 'runs')}`);
     options = start.options as unknown as ResolvedEvolveOptions;
   } else {
-    if (!input.env) throw new BridleError('INVALID_ARGUMENT', 'evolve: env is required (or resume a run)');
-    options = resolveOptions({ ...input, env: input.env });
+    options = resolveOptions(input, await loadConfig(root));
     runId = createRunId(root, 'evolve', options.env, new Date());
   }
   const environment = loadEnvironment(options.env);

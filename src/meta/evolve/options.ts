@@ -1,5 +1,7 @@
 /** `evolve(options)`: the options, their defaults, and their validation. */
 import { z } from 'zod';
+import type { BridleConfig } from '../../config/index.ts';
+import { BridleError } from '../../errors.ts';
 
 /** Offline defaults (DESIGN.md §9): one simulated backbone to train on, two held out. */
 export const DEFAULT_TRAIN_BACKBONES = ['sim/mixed'];
@@ -77,26 +79,35 @@ export interface ResolvedEvolveOptions {
   workers?: number;
 }
 
-export function resolveOptions(input: EvolveInput & { env: string }): ResolvedEvolveOptions {
+/** Options win over the config (`evolve`, `engineer`, `budgets`), which wins over the defaults. */
+export function resolveOptions(input: EvolveInput, config: Pick<BridleConfig, 'evolve' | 'engineer' | 'budgets'>): ResolvedEvolveOptions {
+  const settings = config.evolve;
+  const budgets = config.budgets;
+  const env = input.env ?? settings.env;
+  if (!env) throw new BridleError('INVALID_ARGUMENT', 'evolve: --env <name> is required (or evolve.env in bridle.config.ts, or --resume <run-id>)');
+  const maxEngineerTokens = input.maxEngineerTokens ?? budgets.maxTokens;
+  const maxCostUsd = input.maxCostUsd ?? budgets.maxCostUsd;
+  const maxMinutes = input.maxMinutes ?? budgets.wallMinutes;
+  const workers = input.workers ?? settings.workers;
   return {
-    env: input.env,
-    train: input.train ?? DEFAULT_TRAIN_BACKBONES,
-    heldout: input.heldout ?? DEFAULT_HELDOUT_BACKBONES,
-    engineer: input.engineer ?? 'heuristic',
-    iterations: input.iterations ?? 6,
-    trainTrials: input.trainTrials ?? 3,
-    trials: input.trials ?? 3,
-    seed: input.seed ?? 0,
-    tolerancePoints: input.tolerancePoints ?? 2,
-    maxRepairs: input.maxRepairs ?? 2,
-    candidatesPerIteration: input.candidatesPerIteration ?? 4,
-    attemptsPerGroup: input.attemptsPerGroup ?? 3,
-    patience: input.patience ?? 3,
-    ...(input.maxEngineerTokens === undefined ? {} : { maxEngineerTokens: input.maxEngineerTokens }),
-    ...(input.maxCostUsd === undefined ? {} : { maxCostUsd: input.maxCostUsd }),
-    ...(input.maxMinutes === undefined ? {} : { maxMinutes: input.maxMinutes }),
-    pruning: input.pruning ?? true,
-    ...(input.workers === undefined ? {} : { workers: input.workers }),
+    env,
+    train: input.train ?? settings.train ?? DEFAULT_TRAIN_BACKBONES,
+    heldout: input.heldout ?? settings.heldout ?? DEFAULT_HELDOUT_BACKBONES,
+    engineer: input.engineer ?? config.engineer ?? 'heuristic',
+    iterations: input.iterations ?? budgets.iterations ?? 6,
+    trainTrials: input.trainTrials ?? settings.trainTrials ?? 3,
+    trials: input.trials ?? settings.trials ?? 3,
+    seed: input.seed ?? settings.seed ?? 0,
+    tolerancePoints: input.tolerancePoints ?? settings.tolerancePoints ?? 2,
+    maxRepairs: input.maxRepairs ?? settings.maxRepairs ?? 2,
+    candidatesPerIteration: input.candidatesPerIteration ?? settings.candidatesPerIteration ?? 4,
+    attemptsPerGroup: input.attemptsPerGroup ?? settings.attemptsPerGroup ?? 3,
+    patience: input.patience ?? budgets.patience ?? 3,
+    ...(maxEngineerTokens === undefined ? {} : { maxEngineerTokens }),
+    ...(maxCostUsd === undefined ? {} : { maxCostUsd }),
+    ...(maxMinutes === undefined ? {} : { maxMinutes }),
+    pruning: input.pruning ?? settings.pruning ?? true,
+    ...(workers === undefined ? {} : { workers }),
   };
 }
 
