@@ -3,10 +3,10 @@
  * before moving on, so a run killed at any point can be resumed from it. A torn last line (a kill
  * mid-write) is ignored.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { BridleError } from '../errors.ts';
+import { dropTornLine, readJsonLines } from '../store/json-lines.ts';
 
 export const JOURNAL_FILE = 'journal.jsonl';
 export const JOURNAL_VERSION = 1 as const;
@@ -79,32 +79,11 @@ export interface Journal {
   events(): JournalEvent[];
 }
 
-/** A kill mid-append leaves a line without its newline: cut it off before appending after it. */
-function dropTornLine(path: string): void {
-  if (!existsSync(path)) return;
-  const text = readFileSync(path, 'utf8');
-  if (text.length === 0 || text.endsWith('\n')) return;
-  truncateSync(path, Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1)));
-}
-
 export function readJournal(directory: string): JournalEvent[] {
-  const path = join(directory, JOURNAL_FILE);
-  if (!existsSync(path)) return [];
-  const lines = readFileSync(path, 'utf8').split('\n');
-  const events: JournalEvent[] = [];
-  lines.forEach((line, index) => {
-    if (line.trim() === '') return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (error) {
-      if (index >= lines.length - 2) return; // torn last line: the kill came mid-write
-      throw new BridleError('INVALID_ARGUMENT', `${path}:${index + 1} is not JSON`, { cause: error });
-    }
+  return readJsonLines(join(directory, JOURNAL_FILE), (value) => {
     const { version: _version, at: _at, ...event } = value as Stamped;
-    events.push(journalEventSchema.parse(event));
+    return journalEventSchema.parse(event);
   });
-  return events;
 }
 
 /**

@@ -2,7 +2,8 @@
  * Run folders: `.bridle/runs/<run-id>/` holds the trajectories of a run as JSON lines (appended one
  * episode at a time, so a crash loses at most the episode in flight) and a summary written atomically.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { readJsonLines } from './json-lines.ts';
 import { join } from 'node:path';
 import { trajectorySchema, type Trajectory } from '../agent/trajectory.ts';
 import { BridleError } from '../errors.ts';
@@ -62,21 +63,7 @@ export function openRunLog(root: string, runId: string): RunLog {
 
 /** Read a trajectories file; a torn last line (a crash mid-write) is skipped, any other bad line is an error. */
 export function readTrajectoriesFile(path: string): Trajectory[] {
-  if (!existsSync(path)) return [];
-  const lines = readFileSync(path, 'utf8').split('\n');
-  const trajectories: Trajectory[] = [];
-  lines.forEach((line, index) => {
-    if (line.trim() === '') return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (error) {
-      if (index >= lines.length - 2) return;
-      throw new BridleError('INVALID_ARGUMENT', `${path}:${index + 1} is not JSON`, { cause: error });
-    }
-    trajectories.push(trajectorySchema.parse(value));
-  });
-  return trajectories;
+  return readJsonLines(path, (value) => trajectorySchema.parse(value));
 }
 
 export function readRunTrajectories(root: string, runId: string): Trajectory[] {
