@@ -144,9 +144,9 @@ export const trajectorySchema = z.object({
     modelCalls: z.number(),
     peeks: z.number(),
     /** Model calls answered from the response cache (they cost nothing). */
-    cachedCalls: z.number(),
+    cachedCalls: z.number().default(0),
     /** Tokens of the calls that were not cached: what the run paid for. */
-    billedTokens: z.number(),
+    billedTokens: z.number().default(0),
     /** US dollars of the calls that were not cached; absent when any call's price was unknown. */
     costUsd: z.number().optional(),
   }),

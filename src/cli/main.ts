@@ -7,13 +7,14 @@ import { BridleError, USER_ERROR_CODES } from '../errors.ts';
 import { evalCommand } from './eval-command.ts';
 import { evolveCommand } from './evolve-command.ts';
 import { initCommand } from './init-command.ts';
+import { reportCommand } from './report-command.ts';
 
 export function buildProgram(): Command {
   const program = new Command('bridle')
     .description('Evolve the harness around a frozen LLM agent: evaluate, evolve, review, pin.')
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text.trimEnd().split('\n')[0]!.replace(/^error: /, 'bridle: ') + '\n') });
-  const commands = [initCommand(), evalCommand(), evolveCommand()];
+  const commands = [initCommand(), evalCommand(), evolveCommand(), reportCommand()];
   for (const command of commands) {
     command.exitOverride().configureOutput({ outputError: (text, write) => write(`bridle ${command.name()}: ${text.trim().split('\n')[0]!.replace(/^error: /, '')}\n`) });
     program.addCommand(command);

@@ -2,7 +2,7 @@
  * The pieces one evolve run works with, and the evaluations it runs (cached per harness content, and
  * recorded under the run folder so review, show and the report can read them later).
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Environment, Split } from '../../contracts/environment.ts';
 import type { EpisodeExecutor } from '../../agent/executor.ts';
@@ -59,7 +59,10 @@ export async function evaluateHarness(
 ): Promise<Trajectory[]> {
   const key = [harnessContentHash(input.harness.files), input.backbones.join(','), input.split, input.trials].join('|');
   const cached = context.cache.get(key);
-  if (cached) return cached;
+  if (cached) {
+    if (input.record !== false) recordEvaluation(context, input.label, cached);
+    return cached;
+  }
   const { trajectories } = await evaluatePlan(
     {
       runId: context.runId,
@@ -78,12 +81,17 @@ export async function evaluateHarness(
     },
   );
   context.cache.set(key, trajectories);
-  if (input.record !== false) {
-    mkdirSync(join(context.directory, 'evaluations'), { recursive: true });
-    const log = openRunLog(context.root, join(context.runId, 'evaluations', input.label));
-    for (const trajectory of trajectories) log.appendTrajectory(trajectory);
-  }
+  if (input.record !== false) recordEvaluation(context, input.label, trajectories);
   return trajectories;
+}
+
+/** Write an evaluation's trajectories under `evaluations/<label>/` (once per label). */
+function recordEvaluation(context: EvolveContext, label: string, trajectories: readonly Trajectory[]): void {
+  const directory = join(context.directory, 'evaluations', label);
+  if (existsSync(directory)) return;
+  mkdirSync(join(context.directory, 'evaluations'), { recursive: true });
+  const log = openRunLog(context.root, join(context.runId, 'evaluations', label));
+  for (const trajectory of trajectories) log.appendTrajectory(trajectory);
 }
 
 /** Success rate per backbone. */
