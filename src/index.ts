@@ -4,6 +4,24 @@
  */
 export { evaluate, type EvaluateOptions, type EvaluateResult } from './api/evaluate.ts';
 export { evolve, type EvolveInput, type EvolveResult, type EvolveProgress, type TestComparison } from './meta/evolve/index.ts';
+export {
+  loadHarness,
+  type LoadHarnessOptions,
+  type LoadedHarness,
+  type LoadedPin,
+  type RunOptions,
+  type HarnessEvaluation,
+  type HarnessStepSession,
+  type SessionOptions,
+  type RecordedStep,
+  type FiredHook,
+} from './api/load-harness.ts';
+export { reviewRuns, reviewRun } from './review/review.ts';
+export { showCommit } from './review/show.ts';
+export { adoptRun } from './review/adopt.ts';
+export { revertCommit } from './review/revert.ts';
+export { pinHarness, listPins } from './store/pins.ts';
+export { writeRunReport } from './report/index.ts';
 export { defineConfig, loadConfig, type BridleConfig, type BridleConfigInput, type BackboneSettings } from './config/index.ts';
 export { defineModule, HARNESS_API_VERSION } from './harness/api.ts';
 export type {

@@ -8,13 +8,30 @@ import { evalCommand } from './eval-command.ts';
 import { evolveCommand } from './evolve-command.ts';
 import { initCommand } from './init-command.ts';
 import { reportCommand } from './report-command.ts';
+import { reviewCommand } from './review-command.ts';
+import { showCommand } from './show-command.ts';
+import { adoptCommand } from './adopt-command.ts';
+import { revertCommand } from './revert-command.ts';
+import { pinCommand } from './pin-command.ts';
+import { pinsCommand } from './pins-command.ts';
 
 export function buildProgram(): Command {
   const program = new Command('bridle')
     .description('Evolve the harness around a frozen LLM agent: evaluate, evolve, review, pin.')
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text.trimEnd().split('\n')[0]!.replace(/^error: /, 'bridle: ') + '\n') });
-  const commands = [initCommand(), evalCommand(), evolveCommand(), reportCommand()];
+  const commands = [
+    initCommand(),
+    evalCommand(),
+    evolveCommand(),
+    reviewCommand(),
+    showCommand(),
+    adoptCommand(),
+    revertCommand(),
+    pinCommand(),
+    pinsCommand(),
+    reportCommand(),
+  ];
   for (const command of commands) {
     command.exitOverride().configureOutput({ outputError: (text, write) => write(`bridle ${command.name()}: ${text.trim().split('\n')[0]!.replace(/^error: /, '')}\n`) });
     program.addCommand(command);

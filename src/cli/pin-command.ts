@@ -1,0 +1,44 @@
+/** `bridle pin <env> <rev> [--as <name>]`: pin the harness at a revision for production. */
+import { Command } from 'commander';
+import { DEFAULT_PIN, pinHarness, type PinRecord, type PinResult } from '../store/pins.ts';
+import { rate, shortDate } from '../review/text.ts';
+
+/** `sim/scatter 83.3%, sim/rush 79.2% (validation, 3 trials, seed 0)` or `not validated`. */
+export function pinnedScores(pin: PinRecord): string {
+  const scores = pin.message?.scores;
+  if (!scores || Object.keys(scores).length === 0) return 'not validated';
+  const measured = pin.message?.measured;
+  const how = measured ? ` (${measured.split}, ${measured.trials} trial${measured.trials === 1 ? '' : 's'}, seed ${measured.seed})` : '';
+  return `${Object.entries(scores).map(([backbone, value]) => `${backbone} ${rate(value)}`).join(', ')}${how}`;
+}
+
+/** What `bridle pin` prints. */
+export function formatPin(result: PinResult): string {
+  const { pin } = result;
+  const where = `${pin.environment}/${pin.name}`;
+  if (result.unchanged) return `${where} already pins ${pin.target.slice(0, 10)} (tag ${pin.tag}): nothing to do`;
+  const modules = pin.message?.modules ?? [];
+  const lines = [
+    `pinned ${where} at ${pin.target.slice(0, 10)} (annotated tag ${pin.tag}): ${modules.length} module${modules.length === 1 ? '' : 's'}, content hash ${pin.message?.contentHash.slice(0, 16)}…`,
+    `held-out: ${pinnedScores(pin)}`,
+  ];
+  if (result.archived) {
+    lines.push(`previous position ${result.archived.target.slice(0, 10)} (pinned ${shortDate(result.archived.pinnedAt)} UTC) archived as ${result.archived.tag}`);
+  }
+  lines.push(`share it: git push origin 'refs/tags/bridle/${pin.environment}/*'    load it: loadHarness({ env: '${pin.environment}', pin: '${pin.name}' })`);
+  return lines.join('\n');
+}
+
+/** The `pin` verb, for src/cli/main.ts. */
+export function pinCommand(): Command {
+  return new Command('pin')
+    .description('Pin the harness of an environment at a revision: an annotated tag bridle/<env>/<name> holding its content hash and validated scores.')
+    .argument('<env>', 'environment, e.g. retail')
+    .argument('<rev>', 'any revision git accepts, e.g. HEAD or a sha')
+    .option('--as <name>', 'pin name', DEFAULT_PIN)
+    .option('--json', 'print machine-readable JSON')
+    .action(async (environment: string, rev: string, flags: { as: string; json?: boolean }) => {
+      const result = await pinHarness({ environment, rev, name: flags.as });
+      process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatPin(result)}\n`);
+    });
+}

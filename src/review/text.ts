@@ -1,0 +1,31 @@
+/** Small text pieces the review verbs print the same way everywhere. */
+import type { HarnessCommitInfo } from '../store/git/commit-message.ts';
+
+/** `2025-01-01 12:30` (UTC) from an ISO date; `—` when unknown. */
+export function shortDate(iso: string | undefined): string {
+  if (iso === undefined || iso === '') return '—';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : date.toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** A difference in points, always signed: `+20.8`, `-3.1`. */
+export function signedPoints(points: number): string {
+  const rounded = Math.round(points * 10) / 10;
+  return `${rounded < 0 ? '-' : '+'}${Math.abs(rounded).toFixed(1)}`;
+}
+
+/** A rate as a percentage: `41.7%`. */
+export function rate(value: number): string {
+  return `${(Math.round(value * 1000) / 10).toFixed(1)}%`;
+}
+
+/** `+20.8 [+10.4, +31.3]`: a commit's mean held-out delta with its 95% interval. */
+export function deltaWithInterval(info: Pick<HarnessCommitInfo, 'delta' | 'interval'>): string {
+  return `${signedPoints(info.delta)} [${signedPoints(info.interval[0])}, ${signedPoints(info.interval[1])}]`;
+}
+
+/** Backbone id with the simulated label every output carries for sims. */
+export function backboneName(backbone: string, simulated: boolean): string {
+  return simulated ? `${backbone} (simulated)` : backbone;
+}
+
