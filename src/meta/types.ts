@@ -69,6 +69,10 @@ export interface RejectedAttempt {
   files: HarnessFile[];
   reason: string;
   diagnostics?: string[];
+  /** The HEAD (commit sha) it was judged against. */
+  head?: string;
+  /** True when HEAD has changed since: the same change might fare differently now. */
+  stale?: boolean;
 }
 
 /** Everything an engineer gets for one proposal. */

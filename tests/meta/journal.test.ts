@@ -39,7 +39,7 @@ describe('run journal', () => {
     const state = replayJournal(events);
     expect(state.iterations).toBe(1);
     expect(state.commits).toEqual([{ iteration: 1, candidate: 2, sha: 'sha1' }]);
-    expect(state.rejected.get('loop')).toEqual([{ attempt: 1, files: [{ file: 'a.ts', source: 'x' }], reason: 'gate: noise' }]);
+    expect(state.rejected.get('loop')).toEqual([{ attempt: 1, files: [{ file: 'a.ts', source: 'x' }], reason: 'gate: noise', head: 'a' }]);
     expect(state.interrupted).toBe(2);
     expect(state.pendingCommit?.accepted.candidate).toBe(3);
     expect(state.lastCandidate).toBe(3);

@@ -42,8 +42,9 @@ export async function runIteration(context: EvolveContext, state: RunState, iter
   const judged = new Map<string, { candidate: number; stage: Exclude<CandidateOutcome, { accepted: true }>['stage']; reason: string }>();
   for (const group of groups) {
     if (tried >= context.options.candidatesPerIteration) break;
-    const rejected = state.rejected.get(group.signature) ?? [];
-    if (rejected.length >= context.options.attemptsPerGroup) continue;
+    // Attempts judged against an earlier HEAD are shown as stale and do not count against the group.
+    const rejected = (state.rejected.get(group.signature) ?? []).map((attempt) => ({ ...attempt, stale: attempt.head !== headSha }));
+    if (rejected.filter((attempt) => !attempt.stale).length >= context.options.attemptsPerGroup) continue;
     const stop = budgetStop(context, state);
     if (stop) return finish(false, stop);
 
@@ -71,7 +72,7 @@ export async function runIteration(context: EvolveContext, state: RunState, iter
       return finish(true);
     }
     const attempts = state.rejected.get(group.signature) ?? [];
-    attempts.push({ attempt: attempts.length + 1, files: proposal.files, reason: `${outcome.stage}: ${outcome.reason}`, ...(outcome.diagnostics ? { diagnostics: outcome.diagnostics } : {}) });
+    attempts.push({ attempt: attempts.length + 1, files: proposal.files, reason: `${outcome.stage}: ${outcome.reason}`, head: headSha, ...(outcome.diagnostics ? { diagnostics: outcome.diagnostics } : {}) });
     state.rejected.set(group.signature, attempts);
   }
 

@@ -36,6 +36,8 @@ export function replayJournal(events: readonly JournalEvent[]): RunState {
   let open: number | undefined;
   const settle = (events: JournalEvent[]) => {
     const proposals = new Map<number, Proposed>();
+    const start = events.find((event) => event.type === 'iteration-start');
+    const head = start?.type === 'iteration-start' ? start.head : undefined;
     for (const event of events) {
       if (event.type === 'candidate-proposed') {
         proposals.set(event.candidate, event);
@@ -52,6 +54,7 @@ export function replayJournal(events: readonly JournalEvent[]): RunState {
           files: proposal.files,
           reason: `${event.stage}: ${event.reason}`,
           ...(event.diagnostics ? { diagnostics: event.diagnostics } : {}),
+          ...(head ? { head } : {}),
         });
         state.rejected.set(proposal.group.signature, attempts);
       }

@@ -150,8 +150,11 @@ export function minePriorCallRules(train: readonly Trajectory[], tools: readonly
   return rules.some(blocks) ? rules : [];
 }
 
-/** For each write, the call that always immediately precedes it and embeds it, if any. */
-export function mineImmediateCallRules(train: readonly Trajectory[], tools: readonly ToolSchema[]): ImmediateCallRule[] {
+/**
+ * For each write, the call that always immediately precedes it and embeds it, if any. With `relevant`
+ * (the default) the rules are returned only if they would have blocked a write of a failed episode.
+ */
+export function mineImmediateCallRules(train: readonly Trajectory[], tools: readonly ToolSchema[], options: { relevant?: boolean } = {}): ImmediateCallRule[] {
   const writes = writeToolNames(tools);
   const good = writesWithHistory(train.filter((trajectory) => trajectory.success), writes);
   const bad = writesWithHistory(train.filter((trajectory) => !trajectory.success), writes);
@@ -178,6 +181,7 @@ export function mineImmediateCallRules(train: readonly Trajectory[], tools: read
     rules.sort((a, b) => a.tool.localeCompare(b.tool));
   }
   // Relevant only if the rules would have blocked a write of a failed episode.
+  if (options.relevant === false) return rules;
   const relevant = bad.some(({ write, before }) => rules.some((rule) => rule.tool === write.tool && !satisfiesImmediate(rule, write, before.at(-1))));
   return relevant ? rules : [];
 }

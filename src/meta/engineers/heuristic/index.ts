@@ -54,12 +54,14 @@ export function createHeuristicEngineer(): Engineer {
       const entry = TEMPLATES[request.group.kind];
       if (!entry) return null;
       const failures = trajectoriesOf(request.group, request.train);
-      for (let variant = request.rejected.length; variant < entry.variants; variant++) {
+      // Variants rejected against the current HEAD are spent; a stale rejection may be retried.
+      const current = request.rejected.filter((attempt) => !attempt.stale);
+      for (let variant = current.length; variant < entry.variants; variant++) {
         const generated = entry.template({ request, failures, variant });
         if (!generated) continue;
         const existing = request.modules.find((module) => module.file === generated.file);
         if (existing?.source === generated.source) continue;
-        if (request.rejected.some((attempt) => attempt.files.some((file) => file.file === generated.file && file.source === generated.source))) continue;
+        if (current.some((attempt) => attempt.files.some((file) => file.file === generated.file && file.source === generated.source))) continue;
         return {
           files: [{ file: generated.file, source: generated.source }],
           remove: [],

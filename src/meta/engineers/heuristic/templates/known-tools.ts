@@ -19,12 +19,14 @@ return undefined;`,
       },
       rank: {
         parameters: 'candidates, view',
-        body: `const known = candidates.find((candidate) => {
+        body: `// Prefer a real tool; among those, one that is not the output that just failed.
+const previous = view.trajectory.at(-1)?.raw.text;
+const usable = candidates.filter((candidate) => {
   const action = candidate.action;
   if (!action || candidate.rejection !== undefined || candidate.blocked !== undefined) return false;
   return action.kind === 'finish' || view.tools.some((tool) => tool.name === action.tool);
 });
-return known?.index;`,
+return (usable.find((candidate) => candidate.raw.text !== previous) ?? usable[0])?.index;`,
       },
     },
   });

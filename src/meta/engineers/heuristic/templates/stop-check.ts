@@ -8,14 +8,30 @@ import { emitModule } from '../codegen.ts';
 import { mineImmediateCallRules } from '../evidence.ts';
 import { STAGES, type Template } from '../template.ts';
 
+/** What an earlier stop-check module blocks (read from its CHECKS and PENDING_CALLS tables). */
+function existingChecks(source: string | undefined): { checks: Record<string, boolean>; pendingCalls: string[] } {
+  const read = <T>(name: string, fallback: T): T => {
+    const table = source ? new RegExp(`const ${name}[^=]*=\\s*([\\[{][^\\]}]*[\\]}])`).exec(source)?.[1] : undefined;
+    try {
+      return table ? (JSON.parse(table) as T) : fallback;
+    } catch {
+      return fallback;
+    }
+  };
+  return { checks: read<Record<string, boolean>>('CHECKS', {}), pendingCalls: read<string[]>('PENDING_CALLS', []) };
+}
+
 export const stopCheck: Template = ({ request, variant }) => {
   const premature = request.group.kind === 'premature-stop';
+  // An existing stop-check keeps what it already blocks: a new group adds checks, it never drops one.
+  const existing = existingChecks(request.modules.find((module) => module.file === 'stop-check.ts')?.source);
   const checks = {
-    afterFailure: request.group.kind === 'give-up' || variant > 0,
+    afterFailure: request.group.kind === 'give-up' || variant > 0 || existing.checks.afterFailure === true,
     pendingCall: true,
-    firstAfterWrite: premature || variant > 0,
+    firstAfterWrite: premature || variant > 0 || existing.checks.firstAfterWrite === true,
   };
-  const pending = [...new Set(mineImmediateCallRules(request.train, request.environment.tools).map((rule) => rule.requires))].sort();
+  // What a pending pre-write call is comes from successful episodes alone: it must not vanish once a guard enforces it.
+  const pending = [...new Set([...mineImmediateCallRules(request.train, request.environment.tools, { relevant: false }).map((rule) => rule.requires), ...existing.pendingCalls])].sort();
   const writes = request.environment.tools.filter((tool) => !tool.readOnly && tool.name !== 'finish' && !pending.includes(tool.name)).map((tool) => tool.name).sort();
   const source = emitModule({
     name: 'stop-check',
