@@ -319,7 +319,8 @@ export async function runEpisode(spec: EpisodeSpec): Promise<Trajectory> {
     totals.estimated ||= completion.usage.estimated === true;
     if (completion.cached) {
       totals.cachedCalls += 1;
-    } else {
+    } else if (!completion.usage.estimated) {
+      // Estimated usage (simulated backbones) is nobody's bill.
       totals.billedTokens += completion.usage.inputTokens + completion.usage.outputTokens;
       totals.costUsd = completion.costUsd === undefined || totals.costUsd === undefined ? undefined : totals.costUsd + completion.costUsd;
     }

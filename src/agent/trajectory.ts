@@ -145,7 +145,7 @@ export const trajectorySchema = z.object({
     peeks: z.number(),
     /** Model calls answered from the response cache (they cost nothing). */
     cachedCalls: z.number().default(0),
-    /** Tokens of the calls that were not cached: what the run paid for. */
+    /** Tokens of real (not estimated) calls that were not cached: what the run paid for. */
     billedTokens: z.number().default(0),
     /** US dollars of the calls that were not cached; absent when any call's price was unknown. */
     costUsd: z.number().optional(),
