@@ -40,14 +40,10 @@ export interface EpisodeExecutor {
   close(): Promise<void>;
 }
 
-/** Runs episodes in this process, reusing environments, backbones, compiled harnesses and runners. */
-export function createLocalExecutor(): EpisodeExecutor {
+/** Environments by name and world seed, each built once. */
+function environmentCache(): (job: Pick<EpisodeJob, 'environment' | 'environmentSeed'>) => Environment {
   const environments = new Map<string, Environment>();
-  const backbones = new Map<string, Promise<Backbone>>();
-  const compiled = new Map<string, CompiledHarness>();
-  const runners = new Map<string, HarnessRunner>();
-
-  function environmentFor(job: EpisodeJob): Environment {
+  return (job) => {
     const key = `${job.environment}:${job.environmentSeed ?? 'default'}`;
     let environment = environments.get(key);
     if (!environment) {
@@ -55,7 +51,16 @@ export function createLocalExecutor(): EpisodeExecutor {
       environments.set(key, environment);
     }
     return environment;
-  }
+  };
+}
+
+/** Runs episodes in this process, reusing environments, backbones, compiled harnesses and runners. */
+export function createLocalExecutor(): EpisodeExecutor {
+  const environmentFor = environmentCache();
+  const backbones = new Map<string, Promise<Backbone>>();
+  const compiled = new Map<string, CompiledHarness>();
+  const runners = new Map<string, HarnessRunner>();
+
 
   function backboneFor(job: EpisodeJob): Promise<Backbone> {
     const key = `${job.backbone}\u0000${JSON.stringify(job.backboneOptions ?? {})}`;
@@ -113,21 +118,12 @@ const WORKER_MODULE = fileURLToPath(new URL('./episode-worker.ts', import.meta.u
 
 /** Runs episodes in a pool of worker processes; a crashed worker becomes a recorded violation. */
 export function createPoolExecutor(options: { size?: number } = {}): EpisodeExecutor {
-  const environments = new Map<string, Environment>();
+  const environmentOf = environmentCache();
   const pool = createWorkerPool<EpisodeJob, Trajectory>({
     module: WORKER_MODULE,
     size: options.size ?? availableParallelism(),
     onCrash: (job) => crashTrajectory(job, environmentOf(job)),
   });
-  function environmentOf(job: EpisodeJob): Environment {
-    const key = `${job.environment}:${job.environmentSeed ?? 'default'}`;
-    let environment = environments.get(key);
-    if (!environment) {
-      environment = loadEnvironment(job.environment, job.environmentSeed === undefined ? {} : { seed: job.environmentSeed });
-      environments.set(key, environment);
-    }
-    return environment;
-  }
   return {
     run: (job) => pool.run(job),
     close: () => pool.close(),

@@ -1,4 +1,5 @@
 /** `bridle adopt <run-id>`: bring a run's accepted commits onto the current branch. */
+import { printResult } from './format.ts';
 import { Command } from 'commander';
 import { adoptRun, type AdoptResult } from '../review/adopt.ts';
 
@@ -22,6 +23,6 @@ export function adoptCommand(): Command {
     .option('--json', 'print machine-readable JSON')
     .action(async (runId: string, flags: { json?: boolean }) => {
       const result = await adoptRun(runId);
-      process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatAdopt(result)}\n`);
+      printResult(result, flags.json, formatAdopt);
     });
 }

@@ -4,7 +4,7 @@ import { evolve, type EvolveResult } from '../meta/evolve/index.ts';
 import { DEFAULT_HELDOUT_BACKBONES, DEFAULT_TRAIN_BACKBONES, type EvolveProgress } from '../meta/evolve/options.ts';
 import { percent } from '../agent/metrics.ts';
 import { integerOption, listOption } from './options.ts';
-import { REAL_MODELS_HINT, SIMULATED_NOTE, table } from './format.ts';
+import { printResult, REAL_MODELS_HINT, SIMULATED_NOTE, table } from './format.ts';
 
 interface EvolveFlags {
   env?: string;
@@ -137,6 +137,6 @@ export function evolveCommand(): Command {
         ...(status ? { onProgress: (event: EvolveProgress) => status.update(event) } : {}),
       });
       status?.finish();
-      process.stdout.write(flags.json ? `${JSON.stringify({ ...result, note: result.test.some((row) => row.simulated) ? SIMULATED_NOTE : undefined }, null, 2)}\n` : `${formatEvolveResult(result)}\n`);
+      printResult({ ...result, note: result.test.some((row) => row.simulated) ? SIMULATED_NOTE : undefined }, flags.json, formatEvolveResult);
     });
 }

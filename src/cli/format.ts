@@ -32,3 +32,8 @@ export function summaryTable(summaries: readonly BackboneSummary[]): string {
     ]),
   );
 }
+
+/** Print a verb's result: as JSON with --json, else through its text formatter. */
+export function printResult<T>(result: T, json: boolean | undefined, format: (result: T) => string): void {
+  process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : `${format(result)}\n`);
+}

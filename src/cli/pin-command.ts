@@ -1,4 +1,5 @@
 /** `bridle pin <env> <rev> [--as <name>]`: pin the harness at a revision for production. */
+import { printResult } from './format.ts';
 import { Command } from 'commander';
 import { DEFAULT_PIN, pinHarness, type PinRecord, type PinResult } from '../store/pins.ts';
 import { rate, shortDate } from '../review/text.ts';
@@ -39,6 +40,6 @@ export function pinCommand(): Command {
     .option('--json', 'print machine-readable JSON')
     .action(async (environment: string, rev: string, flags: { as: string; json?: boolean }) => {
       const result = await pinHarness({ environment, rev, name: flags.as });
-      process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatPin(result)}\n`);
+      printResult(result, flags.json, formatPin);
     });
 }

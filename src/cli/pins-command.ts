@@ -5,7 +5,7 @@ import { openRepository } from '../store/git/repository.ts';
 import { checkPin, listPins, readPin, type PinRecord } from '../store/pins.ts';
 import { shortDate } from '../review/text.ts';
 import { pinnedScores } from './pin-command.ts';
-import { table } from './format.ts';
+import { table, printResult } from './format.ts';
 
 /** A pin with the outcome of its check. */
 export interface CheckedPin extends PinRecord {
@@ -49,6 +49,6 @@ export function pinsCommand(): Command {
         const check = await checkPin(repository, pin);
         checked.push({ ...pin, problem: check.ok ? undefined : check.problem });
       }
-      process.stdout.write(flags.json ? `${JSON.stringify(checked, null, 2)}\n` : `${formatPins(checked)}\n`);
+      printResult(checked, flags.json, formatPins);
     });
 }

@@ -1,4 +1,5 @@
 /** `bridle revert <commit>`: take one accepted module change back out of the current branch. */
+import { printResult } from './format.ts';
 import { Command } from 'commander';
 import { revertCommit, type RevertResult } from '../review/revert.ts';
 
@@ -21,6 +22,6 @@ export function revertCommand(): Command {
     .option('--json', 'print machine-readable JSON')
     .action(async (rev: string, flags: { json?: boolean }) => {
       const result = await revertCommit(rev);
-      process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatRevert(result)}\n`);
+      printResult(result, flags.json, formatRevert);
     });
 }

@@ -1,4 +1,5 @@
 /** `bridle show <commit>`: a harness commit's diff, its held-out score table and one episode it fixed. */
+import { printResult } from './format.ts';
 import { Command } from 'commander';
 import { formatSideBySide, SIDE_BY_SIDE_WIDTH } from '../review/side-by-side.ts';
 import { showCommit, type ShownCommit } from '../review/show.ts';
@@ -37,6 +38,6 @@ export function showCommand(): Command {
     .option('--json', 'print machine-readable JSON (the fixed episode as full trajectories)')
     .action(async (rev: string, flags: { json?: boolean }) => {
       const shown = await showCommit(rev);
-      process.stdout.write(flags.json ? `${JSON.stringify(shown, null, 2)}\n` : `${formatShow(shown)}\n`);
+      printResult(shown, flags.json, formatShow);
     });
 }
