@@ -11,6 +11,7 @@
  * `stop_sequences` are honoured. Samples are drawn as parallel calls (the API has no `n`), each its own
  * cache entry.
  */
+import { startDeadline } from './shared/deadline.ts';
 import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
 import { z } from 'zod';
 import type { RawOutput, RawToolCall } from '../harness/api.ts';
@@ -216,14 +217,7 @@ export function createAnthropicCaller(options: AnthropicBackboneOptions & { id: 
       return record;
     };
     // Our own deadline as well as the SDK's: the SDK's covers the headers, ours the body too.
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    const onAbort = (): void => controller.abort(request.signal?.reason);
-    request.signal?.addEventListener('abort', onAbort, { once: true });
+    const deadline = startDeadline(timeoutMs, request.signal);
     const fail = (error: BridleError & { exchanges: ModelExchange[] }): never => {
       const last = error.exchanges.at(-1);
       if (last) last.error = { code: error.code, message: error.message };
@@ -233,12 +227,12 @@ export function createAnthropicCaller(options: AnthropicBackboneOptions & { id: 
       let text: string;
       let status: number;
       try {
-        const response = await client.messages.create(body, { signal: controller.signal, timeout: timeoutMs }).asResponse();
+        const response = await client.messages.create(body, { signal: deadline.signal, timeout: timeoutMs }).asResponse();
         status = response.status;
         text = await response.text();
       } catch (error) {
         if (request.signal?.aborted) throw abortedError(label, request.signal.reason);
-        if (timedOut || error instanceof APIConnectionTimeoutError) return fail(timeoutError(label, timeoutMs, exchange(), error));
+        if (deadline.timedOut() || error instanceof APIConnectionTimeoutError) return fail(timeoutError(label, timeoutMs, exchange(), error));
         if (error instanceof APIUserAbortError) throw abortedError(label, error);
         if (error instanceof APIConnectionError) return fail(connectionError(label, error.cause ?? error, exchange()));
         if (error instanceof APIError && typeof error.status === 'number') {
@@ -287,8 +281,7 @@ export function createAnthropicCaller(options: AnthropicBackboneOptions & { id: 
         exchanges: [record],
       };
     } finally {
-      clearTimeout(timer);
-      request.signal?.removeEventListener('abort', onAbort);
+      deadline.dispose();
     }
   };
 }

@@ -13,6 +13,7 @@
  * grammar that only admits JSON matching it; `'action'` builds the schema of a text action (one of the
  * tools with its arguments) from the request's tools.
  */
+import { startDeadline } from './shared/deadline.ts';
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
@@ -317,21 +318,14 @@ export function createLlamaCppCaller(options: LlamaCppBackboneOptions & { id: st
       if (stop !== undefined && stop.length > 0) generation.customStopTriggers = stop;
       const body = { history, ...generation, ...(grammarSchema !== undefined ? { jsonSchema: grammarSchema } : {}), ...(functions ? { functions } : {}) };
       const started = performance.now();
-      const controller = new AbortController();
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort();
-      }, timeoutMs);
-      const onAbort = (): void => controller.abort(request.signal?.reason);
-      request.signal?.addEventListener('abort', onAbort, { once: true });
+      const deadline = startDeadline(timeoutMs, request.signal);
       let tokens = 0;
       try {
         const response = await loaded.chat.generateResponse(history, {
           ...generation,
           ...(grammar ? { grammar } : {}),
           ...(functions ? { functions } : {}),
-          signal: controller.signal,
+          signal: deadline.signal,
           onToken: (generated: unknown[]) => {
             tokens += generated.length;
           },
@@ -366,7 +360,7 @@ export function createLlamaCppCaller(options: LlamaCppBackboneOptions & { id: st
           durationMs: Math.round(performance.now() - started),
         };
         // Local generation is deterministic for its seed: a retry would only repeat the failure.
-        const failure = timedOut
+        const failure = deadline.timedOut()
           ? new ModelCallError('MODEL_TIMEOUT', `${label}: generation took longer than ${timeoutMs} ms`, { cause: error, exchanges: [...exchanges, exchange] })
           : new ModelCallError('MODEL_FAULT', `${label}: generation failed: ${String((error as Error)?.message ?? error)}`, {
               cause: error,
@@ -375,8 +369,7 @@ export function createLlamaCppCaller(options: LlamaCppBackboneOptions & { id: st
         exchange.error = { code: failure.code, message: failure.message };
         throw failure;
       } finally {
-        clearTimeout(timer);
-        request.signal?.removeEventListener('abort', onAbort);
+        deadline.dispose();
       }
     }
     return {

@@ -2,6 +2,7 @@
  * One JSON POST over `fetch`, with a per-attempt timeout, the caller's abort signal, error classification
  * and the exchange recorded for the trajectory log. Used by providers that speak HTTP without an SDK.
  */
+import { startDeadline } from './deadline.ts';
 import { abortedError, badResponseError, connectionError, statusError, timeoutError, truncate } from './errors.ts';
 import type { ModelExchange } from './types.ts';
 
@@ -30,7 +31,6 @@ export interface PostJsonResult {
   exchange: ModelExchange;
 }
 
-const TIMED_OUT = Symbol('timed out');
 
 /** Parse text as JSON, or return the text itself when it is not JSON (for error bodies and the log). */
 function parseMaybeJson(text: string): unknown {
@@ -58,10 +58,7 @@ export function errorDetail(body: unknown): string {
 export async function postJson(options: PostJsonOptions): Promise<PostJsonResult> {
   const now = options.now ?? performance.now.bind(performance);
   const started = now();
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(TIMED_OUT), options.timeoutMs);
-  const onAbort = (): void => controller.abort(options.signal?.reason);
-  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const deadline = startDeadline(options.timeoutMs, options.signal);
   const exchange = (response?: ModelExchange['response']): ModelExchange => {
     const record: ModelExchange = {
       backbone: options.backbone,
@@ -74,7 +71,7 @@ export async function postJson(options: PostJsonOptions): Promise<PostJsonResult
   };
   const failure = (cause: unknown, response?: ModelExchange['response']): Error => {
     if (options.signal?.aborted) return abortedError(options.backbone, options.signal.reason);
-    if (controller.signal.aborted && controller.signal.reason === TIMED_OUT) {
+    if (deadline.timedOut()) {
       const record = exchange(response);
       const error = timeoutError(options.backbone, options.timeoutMs, record, cause);
       record.error = { code: error.code, message: error.message };
@@ -92,7 +89,7 @@ export async function postJson(options: PostJsonOptions): Promise<PostJsonResult
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json', ...options.headers },
         body: JSON.stringify(options.body),
-        signal: controller.signal,
+        signal: deadline.signal,
       });
     } catch (error) {
       throw failure(error);
@@ -121,7 +118,6 @@ export async function postJson(options: PostJsonOptions): Promise<PostJsonResult
     }
     return { status: response.status, body, exchange: exchange({ status: response.status, body }) };
   } finally {
-    clearTimeout(timer);
-    options.signal?.removeEventListener('abort', onAbort);
+    deadline.dispose();
   }
 }
