@@ -1,4 +1,5 @@
 /** `bridle evolve`: run the meta-loop and print the accepted commits and the held-out table. */
+import { candidateLabel } from '../store/candidates.ts';
 import { Command, InvalidArgumentError } from 'commander';
 import { evolve, type EvolveResult } from '../meta/evolve/index.ts';
 import { DEFAULT_HELDOUT_BACKBONES, DEFAULT_TRAIN_BACKBONES, type EvolveProgress } from '../meta/evolve/options.ts';
@@ -42,14 +43,14 @@ function createStatus(stream: NodeJS.WriteStream = process.stderr) {
   return {
     update(event: EvolveProgress) {
       if (event.type === 'phase') {
-        line = `iteration ${event.iteration} · ${event.phase}${event.candidate ? ` · candidate ${String(event.candidate).padStart(3, '0')}` : ''} · ${event.detail}`;
+        line = `iteration ${event.iteration} · ${event.phase}${event.candidate ? ` · candidate ${candidateLabel(event.candidate)}` : ''} · ${event.detail}`;
         if (!interactive && line !== lastPhase) stream.write(`${line}\n`);
         lastPhase = line;
       } else if (event.type === 'episodes') {
         if (interactive) stream.write(`\r\x1b[2K${line} · episodes ${event.done}/${event.total}`);
         return;
       } else if (event.type === 'candidate-result') {
-        const text = `  candidate ${String(event.candidate).padStart(3, '0')}: ${event.accepted ? 'ACCEPTED' : `rejected at ${event.stage}`}: ${event.reason}`;
+        const text = `  candidate ${candidateLabel(event.candidate)}: ${event.accepted ? 'ACCEPTED' : `rejected at ${event.stage}`}: ${event.reason}`;
         stream.write(interactive ? `\r\x1b[2K${text}\n` : `${text}\n`);
         return;
       } else if (event.type === 'commit') {

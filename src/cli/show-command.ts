@@ -1,4 +1,5 @@
 /** `bridle show <commit>`: a harness commit's diff, its held-out score table and one episode it fixed. */
+import { candidateLabel } from '../store/candidates.ts';
 import { printResult } from './format.ts';
 import { Command } from 'commander';
 import { formatSideBySide, SIDE_BY_SIDE_WIDTH } from '../review/side-by-side.ts';
@@ -11,7 +12,7 @@ export function formatShow(shown: ShownCommit): string {
   const lines = [
     `commit ${shown.sha}`,
     `${shown.subject}`,
-    `run ${info.runId} · candidate ${String(info.candidate).padStart(3, '0')} · engineer ${info.engineer} · ${shortDate(shown.date)} UTC`,
+    `run ${info.runId} · candidate ${candidateLabel(info.candidate)} · engineer ${info.engineer} · ${shortDate(shown.date)} UTC`,
     `failure group: ${info.group.title} (${info.group.signature})`,
   ];
   if (info.summary !== '') lines.push(`change: ${info.summary.replace(/\s+/g, ' ')}`);

@@ -2,6 +2,7 @@
  * Gather a {@link RunReport} from a run folder (and git, for evolve runs). Evolve runs are read from
  * their journal; eval runs from their trajectories. Nothing here writes.
  */
+import { candidateLabel } from '../store/candidates.ts';
 import { z } from 'zod';
 import { summarize } from '../agent/metrics.ts';
 import { scoreOf } from '../agent/evaluate.ts';
@@ -129,11 +130,11 @@ async function buildEvolveReport(root: string, folder: Extract<RunFolder, { kind
 
   const pools: EpisodePool[] = [];
   for (const mark of marks) {
-    const pairs = readOrNote(notes, `changed pairs of candidate ${String(mark.candidate).padStart(3, '0')}`, () => readChangedPairs(folder.directory, mark.candidate)) ?? [];
+    const pairs = readOrNote(notes, `changed pairs of candidate ${candidateLabel(mark.candidate)}`, () => readChangedPairs(folder.directory, mark.candidate)) ?? [];
     if (pairs.length === 0) continue;
     const modules = candidates.find((row) => row.candidate === mark.candidate)?.files.map((file) => file.file).join(', ');
     pools.push({
-      label: `candidate ${String(mark.candidate).padStart(3, '0')}${modules ? ` (${modules})` : ''}: validation episodes it changed`,
+      label: `candidate ${candidateLabel(mark.candidate)}${modules ? ` (${modules})` : ''}: validation episodes it changed`,
       available: pairs.length,
       items: pairItems(pairs),
       quota: QUOTAS.pairsPerCommit,

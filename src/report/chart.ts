@@ -2,6 +2,7 @@
  * A small SVG line chart of success rate per iteration, drawn here so the report needs no charting
  * library and no network. Hover titles (SVG `<title>`) give exact values without any script.
  */
+import { candidateLabel } from '../store/candidates.ts';
 import { html, type SafeHtml } from './html.ts';
 import type { CommitMark, SeriesPoint } from './model.ts';
 
@@ -61,7 +62,7 @@ ${xTicks(input.iterations).map(
 )}
 <text class="axis axis-caption" x="${MARGIN.left + PLOT_WIDTH / 2}" y="${HEIGHT - 6}" text-anchor="middle">after iteration (0 = start)</text>
 ${input.marks.map(
-  (mark) => html`<g class="mark"><title>${`iteration ${mark.iteration}: candidate ${String(mark.candidate).padStart(3, '0')} accepted${mark.sha ? `, commit ${mark.sha.slice(0, 10)}` : ''}`}</title><line x1="${x(mark.iteration)}" x2="${x(mark.iteration)}" y1="${MARGIN.top}" y2="${MARGIN.top + PLOT_HEIGHT}"/><text x="${x(mark.iteration)}" y="${MARGIN.top - 4}" text-anchor="${mark.iteration >= span ? 'end' : 'middle'}">${mark.sha ? mark.sha.slice(0, 7) : `#${mark.candidate}`}</text></g>`,
+  (mark) => html`<g class="mark"><title>${`iteration ${mark.iteration}: candidate ${candidateLabel(mark.candidate)} accepted${mark.sha ? `, commit ${mark.sha.slice(0, 10)}` : ''}`}</title><line x1="${x(mark.iteration)}" x2="${x(mark.iteration)}" y1="${MARGIN.top}" y2="${MARGIN.top + PLOT_HEIGHT}"/><text x="${x(mark.iteration)}" y="${MARGIN.top - 4}" text-anchor="${mark.iteration >= span ? 'end' : 'middle'}">${mark.sha ? mark.sha.slice(0, 7) : `#${mark.candidate}`}</text></g>`,
 )}
 ${input.points.length > 1 ? html`<polyline class="line" points="${line}"/>` : null}
 ${input.points.map(

@@ -6,6 +6,7 @@
  * A Content-Security-Policy allows no loads at all and exactly one script (ours, by hash): even a
  * mistake in escaping could not fetch anything or run injected code.
  */
+import { candidateLabel } from '../store/candidates.ts';
 import { readFileSync } from 'node:fs';
 import { lineChart } from './chart.ts';
 import { html, jsonForScript, scriptHash, trustedHtml, type SafeHtml } from './html.ts';
@@ -34,10 +35,6 @@ function points(rate: number): string {
 
 function backbone(label: BackboneLabel): SafeHtml {
   return html`${label.id}${label.simulated ? html` <span class="simulated">(simulated)</span>` : null}`;
-}
-
-function candidateNumber(candidate: number): string {
-  return String(candidate).padStart(3, '0');
 }
 
 function simulatedBanner(report: RunReport): SafeHtml | null {
@@ -134,7 +131,7 @@ function commitItem(commit: ReportCommit): SafeHtml {
     info ? html`<span>group <code>${info.group.signature}</code></span>` : null,
     info ? html`<span class="${info.delta >= 0 ? 'gain' : 'loss'}">held-out ${signed(info.delta)} pts [${signed(info.interval[0])}, ${signed(info.interval[1])}]</span>` : null,
     commit.iteration !== undefined ? html`<span>iteration ${commit.iteration}</span>` : null,
-    commit.candidate !== undefined ? html`<span>candidate ${candidateNumber(commit.candidate)}</span>` : null,
+    commit.candidate !== undefined ? html`<span>candidate ${candidateLabel(commit.candidate)}</span>` : null,
     info ? html`<span>engineer ${info.engineer}</span>` : null,
     commit.date ? html`<span>${commit.date}</span>` : null,
   ]}</div>
@@ -169,7 +166,7 @@ function candidateRow(row: ReportCandidate): SafeHtml {
         .join('; ')
     : '';
   return html`<tr class="${`candidate candidate-${row.outcome}`}">
-<td class="number">${candidateNumber(row.candidate)}</td><td class="number">${row.iteration}</td><td>${row.kind}</td>
+<td class="number">${candidateLabel(row.candidate)}</td><td class="number">${row.iteration}</td><td>${row.kind}</td>
 <td><span title="${row.group.signature}">${row.group.title}</span></td><td class="modules"><code>${modules}</code></td>
 <td class="outcome">${outcomeText(row)}${row.sha ? html` <code>${row.sha.slice(0, 7)}</code>` : null}</td>
 <td>${row.reason}${screen ? html`<div class="screen">train screen: ${screen}</div>` : null}

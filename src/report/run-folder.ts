@@ -6,11 +6,10 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { readJsonLines } from '../store/json-lines.ts';
-import { trajectorySchema, type Trajectory } from '../agent/trajectory.ts';
+import type { Trajectory } from '../agent/trajectory.ts';
 import { BridleError } from '../errors.ts';
 import { JOURNAL_FILE, readJournal, type JournalEvent } from '../meta/journal.ts';
-import { CHANGED_PAIRS_FILE } from '../meta/evolve/candidate.ts';
+import { candidateDirectory } from '../store/candidates.ts';
 import { assertRunId } from '../store/git/history.ts';
 import { SUMMARY_FILE, TRAJECTORIES_FILE, listRuns, readTrajectoriesFile, runDirectory, runsRoot } from '../store/runs.ts';
 
@@ -92,19 +91,11 @@ export function readEvaluation(directory: string, label: string): Trajectory[] {
   return readTrajectoriesFile(join(directory, 'evaluations', label, TRAJECTORIES_FILE));
 }
 
-/** One line of a `changed-pairs.jsonl`: a validation episode whose outcome the change flipped. */
-export const changedPairSchema = z.object({ fixed: z.boolean(), before: trajectorySchema, after: trajectorySchema });
-
-export type ChangedPair = z.infer<typeof changedPairSchema>;
-
-/** The changed pairs kept for an accepted candidate; [] when the file is absent. A torn last line is skipped. */
-export function readChangedPairs(directory: string, candidate: number): ChangedPair[] {
-  return readJsonLines(join(directory, 'candidates', String(candidate).padStart(3, '0'), CHANGED_PAIRS_FILE), (value) => changedPairSchema.parse(value));
-}
+export { readChangedPairs, type ChangedPair } from '../store/candidates.ts';
 
 /** The gate's verdict on a rejected candidate, kept in its `candidate.json`; undefined when it has none. */
 export function readRejectedVerdict<T>(directory: string, candidate: number, schema: z.ZodType<T>): T | undefined {
-  const path = join(directory, 'candidates', String(candidate).padStart(3, '0'), 'candidate.json');
+  const path = join(candidateDirectory(directory, candidate), 'candidate.json');
   if (!existsSync(path)) return undefined;
   try {
     const record = JSON.parse(readFileSync(path, 'utf8')) as { verdict?: unknown };

@@ -6,12 +6,11 @@
  */
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { trajectorySchema, type Trajectory } from '../agent/trajectory.ts';
+import type { Trajectory } from '../agent/trajectory.ts';
 import { BridleError } from '../errors.ts';
-import { CHANGED_PAIRS_FILE } from '../meta/evolve/candidate.ts';
-import { formatCandidate, parseHarnessCommit, type HarnessCommitInfo } from '../store/git/commit-message.ts';
+import { CHANGED_PAIRS_FILE, candidateDirectory, candidateLabel, readChangedPairs, type ChangedPair } from '../store/candidates.ts';
+import { parseHarnessCommit, type HarnessCommitInfo } from '../store/git/commit-message.ts';
 import { openRepository } from '../store/git/repository.ts';
-import { readJsonLines } from '../store/json-lines.ts';
 import { runDirectory } from '../store/runs.ts';
 
 /** A validation episode the change fixed, and how many the change flipped either way. */
@@ -51,17 +50,6 @@ export interface ShownCommit {
 
 const FIELD = '\x1f';
 
-/**
- * A trajectory from a run folder. Runs written by an earlier bridle may lack fields added to the schema
- * since; what `show` prints needs only the steps, so such a record is still shown rather than dropped.
- */
-function readTrajectory(value: unknown): Trajectory | undefined {
-  const parsed = trajectorySchema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const record = value as Partial<Trajectory> | null;
-  return record && typeof record === 'object' && record.version === 1 && Array.isArray(record.steps) && record.verification ? (record as Trajectory) : undefined;
-}
-
 /** The score table paragraph of a harness commit message: the one right before the trailers. */
 function tableOf(message: string): string {
   const paragraphs = message.replace(/\r\n?/g, '\n').trim().split(/\n\s*\n/);
@@ -80,21 +68,15 @@ function showsModule(trajectory: Trajectory, modules: readonly string[]): boolea
  */
 function pickFixed(root: string, info: HarnessCommitInfo): { fixed: FixedEpisode | undefined; unavailable: string | undefined } {
   const folder = runDirectory(root, info.runId);
-  const label = formatCandidate(info.candidate);
-  const path = join(folder, 'candidates', label, CHANGED_PAIRS_FILE);
+  const label = candidateLabel(info.candidate);
+  const path = join(candidateDirectory(folder, info.candidate), CHANGED_PAIRS_FILE);
   if (!existsSync(folder)) {
     return { fixed: undefined, unavailable: `the run folder .bridle/runs/${info.runId} is not on this machine (trajectories stay where the run ran)` };
   }
   if (!existsSync(path)) return { fixed: undefined, unavailable: `candidate ${label} of run ${info.runId} kept no changed episodes (${relative(root, path)} is missing)` };
-  type Pair = { fixed: boolean; before: Trajectory; after: Trajectory };
-  let pairs: Pair[];
+  let pairs: ChangedPair[];
   try {
-    pairs = readJsonLines(path, (value): Pair | undefined => {
-      const line = value as { fixed?: unknown; before?: unknown; after?: unknown } | null;
-      const before = readTrajectory(line?.before);
-      const after = readTrajectory(line?.after);
-      return before && after ? { fixed: line?.fixed === true, before, after } : undefined;
-    }).filter((pair): pair is Pair => pair !== undefined);
+    pairs = readChangedPairs(folder, info.candidate);
   } catch (error) {
     return { fixed: undefined, unavailable: `${relative(root, path)} cannot be read (${error instanceof Error ? error.message : String(error)})` };
   }

@@ -9,6 +9,7 @@ import type { Trajectory } from '../../agent/trajectory.ts';
 import type { HarnessSource } from '../../store/harness-files.ts';
 import { ORACLE_BACKBONE_ID } from '../../models/sim/index.ts';
 import { writeFileAtomic } from '../../store/runs.ts';
+import { candidateDirectory, candidateLabel, writeChangedPairs } from '../../store/candidates.ts';
 import { applyProposal, changedFiles, moduleNames } from '../apply-proposal.ts';
 import { judge, pairEpisodes, type GateVerdict } from '../gate.ts';
 import { analyzeReplay } from '../replay.ts';
@@ -19,12 +20,8 @@ export type CandidateOutcome =
   | { accepted: true; harness: HarnessSource; proposal: Proposal; verdict: GateVerdict; validation: { head: Trajectory[]; candidate: Trajectory[] } }
   | { accepted: false; stage: 'check' | 'replay' | 'screen' | 'activation' | 'gate'; reason: string; diagnostics?: string[] };
 
-export function candidateLabel(candidate: number): string {
-  return String(candidate).padStart(3, '0');
-}
-
 function saveCandidate(context: EvolveContext, candidate: number, record: Record<string, unknown>, files: HarnessSource['files']): void {
-  const directory = join(context.directory, 'candidates', candidateLabel(candidate));
+  const directory = candidateDirectory(context.directory, candidate);
   mkdirSync(directory, { recursive: true });
   for (const file of files) writeFileSync(join(directory, file.file), file.source);
   writeFileAtomic(join(directory, 'candidate.json'), `${JSON.stringify(record, null, 2)}\n`);
@@ -134,23 +131,10 @@ export async function tryCandidate(context: EvolveContext, input: CandidateInput
     context.journal.append({ type: 'candidate-accepted', iteration, candidate, verdict: finalVerdict, ms: context.now() - started });
     saveCandidate(context, candidate, { candidate, kind: input.kind, group: input.group, summary: proposal.summary, stage: 'accepted', reason: finalVerdict.reason, verdict: finalVerdict }, proposal.files);
     context.progress({ type: 'candidate-result', iteration, candidate, accepted: true, stage: 'gate', reason: finalVerdict.reason });
-    saveChangedPairs(context, candidate, pairEpisodes(head, after));
+    writeChangedPairs(context.directory, candidate, pairEpisodes(head, after));
     return { accepted: true, harness, proposal, verdict: finalVerdict, validation: { head, candidate: after } };
   }
 }
-
-/**
- * Keep the validation episodes whose outcome the change flipped (fixed or broken), HEAD's and the
- * candidate's side by side: `bridle show` and the report display them.
- */
-function saveChangedPairs(context: EvolveContext, candidate: number, pairs: { before: Trajectory; after: Trajectory }[]): void {
-  const changed = pairs.filter(({ before, after }) => before.success !== after.success);
-  const lines = changed.map(({ before, after }) => JSON.stringify({ fixed: after.success, before, after }));
-  writeFileAtomic(join(context.directory, 'candidates', candidateLabel(candidate), CHANGED_PAIRS_FILE), lines.length ? `${lines.join('\n')}\n` : '');
-}
-
-/** Per accepted candidate: validation episodes whose outcome changed, one JSON line `{ fixed, before, after }` each. */
-export const CHANGED_PAIRS_FILE = 'changed-pairs.jsonl';
 
 function addUsage(a: Proposal['usage'], b: Proposal['usage']): Proposal['usage'] {
   return {

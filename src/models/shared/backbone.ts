@@ -10,7 +10,7 @@ import { costOf, withBudget, type Budget } from './budget.ts';
 import { withCache, type ResponseCache } from './cache.ts';
 import { withConcurrencyLimit, type Limiter } from './limit.ts';
 import { withRetry, type RetryOptions } from './retry.ts';
-import type { ModelCompletion, ModelExchange, Price, RawCallRequest, RawCallResult, RawCaller } from './types.ts';
+import type { ModelCompletion, ModelExchange, Price, RawCallRequest, RawCaller } from './types.ts';
 
 /** A real backbone: `complete` also returns the raw exchanges. */
 export interface ModelBackbone extends Backbone {

@@ -26,6 +26,7 @@
  * Bridle-Modules: normalize-order-ids.ts
  * ```
  */
+import { candidateLabel } from '../candidates.ts';
 
 /** One held-out backbone's scores for the commit's table. */
 export interface HeldoutResult {
@@ -122,11 +123,6 @@ function formatInterval([low, high]: readonly [number, number]): string {
   return `[${formatPoints(low)}, ${formatPoints(high)}]`;
 }
 
-/** The candidate number as its folder name: `003`. */
-export function formatCandidate(candidate: number): string {
-  return String(candidate).padStart(3, '0');
-}
-
 /** Same cleanup git applies to `-m` messages, so what is formatted is what is committed and read back. */
 function tidyParagraphs(text: string): string {
   return text
@@ -174,7 +170,7 @@ export function formatHarnessCommit(info: HarnessCommitInfo): string {
   const trailers: [string, string][] = [
     [TRAILERS.run, info.runId],
     [TRAILERS.engineer, info.engineer],
-    [TRAILERS.candidate, formatCandidate(info.candidate)],
+    [TRAILERS.candidate, candidateLabel(info.candidate)],
     [TRAILERS.group, info.group.signature],
     [TRAILERS.delta, formatPoints(info.delta)],
     [TRAILERS.interval, formatInterval(info.interval)],

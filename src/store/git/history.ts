@@ -6,7 +6,8 @@
 import { posix } from 'node:path';
 import { BridleError } from '../../errors.ts';
 import { HARNESS_MANIFEST, parseManifest, type HarnessManifest, type HarnessSource } from '../harness-files.ts';
-import { TRAILERS, formatCandidate, parseHarnessCommit, parseTrailers, type HarnessCommitInfo } from './commit-message.ts';
+import { TRAILERS, parseHarnessCommit, parseTrailers, type HarnessCommitInfo } from './commit-message.ts';
+import { candidateLabel } from '../candidates.ts';
 import { assertEnvironmentName, openRepository, type Repository } from './repository.ts';
 
 const BRANCH_PREFIX = 'bridle/';
@@ -134,7 +135,7 @@ export async function findCommitForCandidate(
   runId: string,
   candidate: number,
 ): Promise<RunCommit | undefined> {
-  const wanted = formatCandidate(candidate);
+  const wanted = candidateLabel(candidate);
   return (await listRunCommits(root, branch)).find((commit) => {
     const trailers = parseTrailers(commit.message);
     return trailers.get(TRAILERS.run) === runId && trailers.get(TRAILERS.candidate) === wanted;
