@@ -5,7 +5,7 @@
  */
 import type { Action, Candidate, Draft, HookName, JsonObject, RawOutput, StepView, ToolSchema } from '../harness/api.ts';
 import { HARNESS_API_VERSION } from '../harness/api.ts';
-import { defaultRank, type RealizeFold, type RegulateFold } from '../harness/compose.ts';
+import { defaultRank, defaultRealize, type RealizeFold, type RegulateFold } from '../harness/compose.ts';
 import type { Environment, EnvironmentSession } from '../contracts/environment.ts';
 import type { Backbone, Completion, HistoryEntry, Message, Sampling } from '../contracts/backbone.ts';
 import type {
@@ -356,10 +356,6 @@ export async function runEpisode(spec: EpisodeSpec): Promise<Trajectory> {
     if (result.value.fired.length > 0) record.fired.push({ hook: name, modules: result.value.fired });
     return result.value.value;
   }
-}
-
-function defaultRealize(draft: Draft): RealizeFold {
-  return draft.action ? { kind: 'action', action: draft.action } : { kind: 'reject', feedback: draft.error ?? 'The output is not a valid action.' };
 }
 
 function isWrite(tools: readonly ToolSchema[], name: string): boolean {

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import type { Environment } from '../contracts/environment.ts';
 import type { Backbone } from '../contracts/backbone.ts';
 import type { CompiledHarness, HarnessRunner, SandboxLimits } from '../../sandboxes/types.ts';
-import { compileHarness } from '../../sandboxes/compile.ts';
+import { compileHarness, harnessContentHash } from '../../sandboxes/compile.ts';
 import { createIsolateRunner } from '../../sandboxes/isolate-runner.ts';
 import { createInProcessRunner } from '../../sandboxes/in-process-runner.ts';
 import { createWorkerPool } from '../../sandboxes/worker-pool.ts';
@@ -143,7 +143,7 @@ export function crashTrajectory(job: EpisodeJob, environment: Environment): Traj
     trial: job.trial,
     seed: job.seed,
     backbone: { id: job.backbone, simulated: job.backbone.startsWith('sim/') },
-    harness: { label: job.harness.label, contentHash: compileHarness(job.harness.files).contentHash, modules: job.harness.files.map((file) => file.file) },
+    harness: { label: job.harness.label, contentHash: harnessContentHash(job.harness.files), modules: job.harness.files.map((file) => file.file) },
     runner: job.runner,
     instruction: task?.instruction ?? '',
     maxSteps: job.maxSteps ?? environment.maxSteps,

@@ -126,8 +126,12 @@ export function foldRealize(
     }
     throw new HookResultError(module.name, 'realize', 'a verdict without action, reject or resample');
   }
-  if (current.action) return { value: { kind: 'action', action: current.action }, fired };
-  return { value: { kind: 'reject', feedback: current.error ?? 'The output is not a valid action.' }, fired };
+  return { value: defaultRealize(current), fired };
+}
+
+/** Without (further) realize modules: the draft's action, or a rejection with its error. */
+export function defaultRealize(draft: Draft): RealizeFold {
+  return draft.action ? { kind: 'action', action: draft.action } : { kind: 'reject', feedback: draft.error ?? 'The output is not a valid action.' };
 }
 
 /** rank: the first module that names a valid candidate index decides; otherwise the default applies. */
