@@ -3,6 +3,9 @@
  * a base completion request.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import { afterEach } from 'vitest';
+import { BridleError } from '../../src/errors.ts';
+import { startScriptedServer, type ScriptStep, type ScriptedServer } from './scripted-server.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CompletionRequest, Message } from '../../src/contracts/backbone.ts';
@@ -46,4 +49,34 @@ export function completionRequest(overrides: Partial<CompletionRequest> = {}): C
     sampleOffset: 0,
     ...overrides,
   };
+}
+
+/**
+ * Scripted servers (and anything else registered with `onCleanup`) released after each test: call once
+ * at the top of a test file.
+ */
+export function useTestResources(): { server: (script: ScriptStep[] | ScriptStep) => Promise<ScriptedServer>; onCleanup: (cleanup: () => Promise<void>) => void } {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    while (cleanups.length > 0) await cleanups.pop()?.();
+  });
+  return {
+    server: async (script) => {
+      const started = await startScriptedServer(script);
+      cleanups.push(started.close);
+      return started;
+    },
+    onCleanup: (cleanup) => cleanups.push(cleanup),
+  };
+}
+
+/** The BridleError a call fails with (any other outcome fails the test). */
+export async function caught(promise: Promise<unknown>): Promise<BridleError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (BridleError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('expected the call to fail');
 }

@@ -3,15 +3,15 @@
  * scripted local server, asserting on the request bodies sent and the proposals read back.
  */
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BridleError } from '../../src/errors.ts';
 import { createLlmEngineer, type EngineerFailure, type LlmEngineerOptions } from '../../src/meta/engineers/llm/index.ts';
 import { parseFencedText } from '../../src/meta/engineers/llm/parse.ts';
 import { fillSection, loadPromptTemplate, parsePromptTemplate, renderSystem, renderUser } from '../../src/meta/engineers/llm/prompt.ts';
 import type { EngineerRequest, Proposal } from '../../src/meta/types.ts';
 import { anthropicError, anthropicMessage, chatCompletion, TEST_TOOLS } from '../helpers/protocol-fixtures.ts';
-import { instantRetry, temporaryFolder } from '../helpers/model-testing.ts';
-import { startScriptedServer, type ScriptStep, type ScriptedServer } from '../helpers/scripted-server.ts';
+import { instantRetry, temporaryFolder, useTestResources } from '../helpers/model-testing.ts';
+import type { ScriptedServer } from '../helpers/scripted-server.ts';
 
 const API_TYPES = readFileSync(new URL('../../src/harness/api.ts', import.meta.url), 'utf8');
 const FINISH_CHECK = readFileSync(new URL('../fixtures/retail-example-harness/finish-check.ts', import.meta.url), 'utf8');
@@ -85,16 +85,7 @@ export default defineModule({
 
 const FIXED_MODULE = BROKEN_MODULE.replace('const count: number = draft.raw.text;', 'const count: number = draft.raw.text.length;');
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
-
-async function server(script: ScriptStep[] | ScriptStep): Promise<ScriptedServer> {
-  const started = await startScriptedServer(script);
-  cleanups.push(started.close);
-  return started;
-}
+const { server, onCleanup } = useTestResources();
 
 /** An anthropic engineer against `api`, no cache, instant retries; failures collected. */
 function anthropicEngineer(api: ScriptedServer, overrides: Partial<LlmEngineerOptions> = {}) {
@@ -286,7 +277,7 @@ describe('llm engineer over the Messages API', () => {
 
   it('answers a re-run from the response cache without a request', async () => {
     const folder = await temporaryFolder('bridle-engineer-');
-    cleanups.push(folder.remove);
+    onCleanup(folder.remove);
     const api = await server([{ body: anthropicMessage({ text: 'Summary: an id normaliser.', toolUses: [writeCall('toolu_01', 'id-prefix.ts', GOOD_MODULE)] }) }]);
     const first = await anthropicEngineer(api, { noCache: false, cacheDir: folder.path }).engineer.propose(REQUEST);
     const again = await anthropicEngineer(api, { noCache: false, cacheDir: folder.path }).engineer.propose(REQUEST);

@@ -1,7 +1,7 @@
 /**
  * `anthropic/<model>`: the real @anthropic-ai/sdk client against a local server speaking the Messages API.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Message } from '../../src/contracts/backbone.ts';
 import { BridleError } from '../../src/errors.ts';
 import { createAnthropicBackbone, toAnthropicMessages } from '../../src/models/anthropic.ts';
@@ -10,29 +10,9 @@ import { createBudget } from '../../src/models/shared/budget.ts';
 import { createResponseCache } from '../../src/models/shared/cache.ts';
 import { ModelCallError } from '../../src/models/shared/errors.ts';
 import { anthropicError, anthropicMessage, TEST_TOOLS } from '../helpers/protocol-fixtures.ts';
-import { instantRetry, completionRequest, temporaryFolder } from '../helpers/model-testing.ts';
-import { startScriptedServer, type ScriptStep, type ScriptedServer } from '../helpers/scripted-server.ts';
+import { instantRetry, completionRequest, temporaryFolder, useTestResources, caught } from '../helpers/model-testing.ts';
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
-
-async function server(script: ScriptStep[] | ScriptStep): Promise<ScriptedServer> {
-  const started = await startScriptedServer(script);
-  cleanups.push(started.close);
-  return started;
-}
-
-async function caught(promise: Promise<unknown>): Promise<BridleError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (BridleError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
+const { server, onCleanup } = useTestResources();
 
 describe('anthropic backbone over the Messages API', () => {
   it('sends a text-mode request and parses a text action', async () => {
@@ -279,7 +259,7 @@ describe('anthropic backbone over the Messages API', () => {
 
   it('answers a re-run from the cache with zero requests', async () => {
     const folder = await temporaryFolder();
-    cleanups.push(folder.remove);
+    onCleanup(folder.remove);
     const api = await server((_request, index) => ({ body: anthropicMessage({ text: `answer ${index}` }) }));
     const make = () =>
       createAnthropicBackbone({ model: 'claude-test', apiKey: 'sk-test', baseURL: api.url, cache: createResponseCache(folder.path), price: { inputPerMTok: 1, outputPerMTok: 1 } });

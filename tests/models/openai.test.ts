@@ -1,7 +1,7 @@
 /**
  * `openai/<model>`: the chat-completions client against a local server speaking the protocol.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Message } from '../../src/contracts/backbone.ts';
 import { BridleError } from '../../src/errors.ts';
 import { createOpenAIBackbone } from '../../src/models/openai.ts';
@@ -9,29 +9,9 @@ import { createProviderBackbone, resolveOpenAIKey } from '../../src/models/provi
 import { createBudget } from '../../src/models/shared/budget.ts';
 import { ModelCallError } from '../../src/models/shared/errors.ts';
 import { chatCompletion, TEST_TOOLS } from '../helpers/protocol-fixtures.ts';
-import { completionRequest, instantRetry, temporaryFolder } from '../helpers/model-testing.ts';
-import { startScriptedServer, type ScriptStep, type ScriptedServer } from '../helpers/scripted-server.ts';
+import { completionRequest, instantRetry, temporaryFolder, useTestResources, caught } from '../helpers/model-testing.ts';
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
-
-async function server(script: ScriptStep[] | ScriptStep): Promise<ScriptedServer> {
-  const started = await startScriptedServer(script);
-  cleanups.push(started.close);
-  return started;
-}
-
-async function caught(promise: Promise<unknown>): Promise<BridleError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (BridleError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
+const { server, onCleanup } = useTestResources();
 
 describe('openai backbone over chat completions', () => {
   it('sends a text-mode request and parses a text action', async () => {
@@ -194,7 +174,7 @@ describe('openai backbone over chat completions', () => {
 
   it('answers a re-run from the cache with zero requests, and a run without cache sends again', async () => {
     const folder = await temporaryFolder();
-    cleanups.push(folder.remove);
+    onCleanup(folder.remove);
     const api = await server((_request, index) => ({ body: chatCompletion({ choices: [{ content: `answer ${index}` }] }) }));
     const config = { cache: { dir: folder.path } };
     const request = completionRequest({ samples: 2, tools: TEST_TOOLS });
