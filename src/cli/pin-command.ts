@@ -3,6 +3,7 @@ import { printResult } from './format.ts';
 import { Command } from 'commander';
 import { DEFAULT_PIN, pinHarness, type PinRecord, type PinResult } from '../store/pins.ts';
 import { rate, shortDate } from '../review/text.ts';
+import { labelBackboneId } from '../models/sim/index.ts';
 
 /** `sim/scatter 83.3%, sim/rush 79.2% (validation, 3 trials, seed 0)` or `not validated`. */
 export function pinnedScores(pin: PinRecord): string {
@@ -10,7 +11,7 @@ export function pinnedScores(pin: PinRecord): string {
   if (!scores || Object.keys(scores).length === 0) return 'not validated';
   const measured = pin.message?.measured;
   const how = measured ? ` (${measured.split}, ${measured.trials} trial${measured.trials === 1 ? '' : 's'}, seed ${measured.seed})` : '';
-  return `${Object.entries(scores).map(([backbone, value]) => `${backbone} ${rate(value)}`).join(', ')}${how}`;
+  return `${Object.entries(scores).map(([backbone, value]) => `${labelBackboneId(backbone)} ${rate(value)}`).join(', ')}${how}`;
 }
 
 /** What `bridle pin` prints. */

@@ -4,7 +4,7 @@ import { reviewRun, reviewRuns } from '../review/review.ts';
 import type { RunSummary } from '../review/runs.ts';
 import { fit } from '../review/side-by-side.ts';
 import { deltaWithInterval, rate, shortDate } from '../review/text.ts';
-import { table } from './format.ts';
+import { table, backboneLabel, SIMULATED_NOTE } from './format.ts';
 
 /** Failure group titles are long; the table keeps them to a readable width. */
 const GROUP_WIDTH = 48;
@@ -29,13 +29,14 @@ export function formatRuns(runs: readonly RunSummary[]): string {
     table(['run', 'env', 'commits', 'held-out (validation)', 'engineer', 'date (UTC)', 'status'], rows),
     '',
     'held-out: mean success over the held-out backbones, before the run\'s first commit → after its last (from the commit messages)',
+    ...(runs.some((run) => run.commits.some((commit) => commit.info?.heldout.some((row) => row.simulated))) ? [SIMULATED_NOTE] : []),
     'one run\'s commits: bridle review <run>    a commit: bridle show <commit>    take a run: bridle adopt <run>',
   ].join('\n');
 }
 
 /** One run: a heading with its scores and status, then its accepted commits oldest first. */
 export function formatRun(run: RunSummary): string {
-  const heldoutBackbones = run.commits.find((commit) => commit.info)?.info?.heldout.map((row) => row.backbone) ?? [];
+  const heldoutBackbones = run.commits.find((commit) => commit.info)?.info?.heldout.map((row) => backboneLabel(row)) ?? [];
   const lines = [
     `run ${run.runId} · ${run.environment} · ${run.branch ?? '(branch missing)'}${run.base ? ` · base ${run.base.slice(0, 10)}` : ''} · ${run.status}`,
     `held-out (validation${heldoutBackbones.length ? `, ${heldoutBackbones.join(', ')}` : ''}): ${beforeAfter(run.heldout)}` +

@@ -30,6 +30,7 @@
  * The hash check catches a harness edited or a tag moved without `bridle pin`; it does not stop someone
  * who can write tags and compute the hash. Sign tags (or protect them on the forge) for that.
  */
+import { labelBackboneId } from '../models/sim/index.ts';
 import { resolve } from 'node:path';
 import { harnessContentHash } from '../../sandboxes/compile.ts';
 import { BridleError } from '../errors.ts';
@@ -125,8 +126,8 @@ export function formatPinMessage(pin: PinMessage): string {
   ];
   if (pin.scores && Object.keys(pin.scores).length > 0) {
     const how = pin.measured ? ` (${pin.measured.split} split, ${pin.measured.trials} trial${pin.measured.trials === 1 ? '' : 's'} per task, seed ${pin.measured.seed})` : '';
-    const width = Math.max(...Object.keys(pin.scores).map((backbone) => backbone.length));
-    const rows = Object.entries(pin.scores).map(([backbone, rate]) => `  ${backbone.padEnd(width)}  ${percent(rate).padStart(6)}`);
+    const width = Math.max(...Object.keys(pin.scores).map((backbone) => labelBackboneId(backbone).length));
+    const rows = Object.entries(pin.scores).map(([backbone, rate]) => `  ${labelBackboneId(backbone).padEnd(width)}  ${percent(rate).padStart(6)}`);
     paragraphs.push([`Validated held-out success${how}:`, ...rows].join('\n'));
   } else {
     paragraphs.push('Not validated: harness.json at this commit records no scores.');

@@ -60,7 +60,7 @@ describe('pin messages', () => {
     const message = formatPinMessage(PIN);
     expect(parsePinMessage(message)).toEqual(PIN);
     expect(message.split('\n')[0]).toBe(`bridle pin retail/production: ${'b'.repeat(10)} (2 modules)`);
-    expect(message).toMatch(/^ {2}sim\/scatter +83\.3%$/m);
+    expect(message).toMatch(/^ {2}sim\/scatter \(simulated\) +83\.3%$/m);
   });
 
   it('are not read from a message without the content hash, and say when nothing was validated', () => {

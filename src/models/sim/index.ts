@@ -48,6 +48,11 @@ export function createSimBackbone(profile: SimProfile): Backbone {
   };
 }
 
+/** A backbone id as people should read it: simulated ones say so. */
+export function labelBackboneId(id: string): string {
+  return isSimId(id) ? `${id} (simulated)` : id;
+}
+
 /** True for a `sim/...` id. */
 export function isSimId(id: string): boolean {
   return id.startsWith(SIM_PREFIX);
