@@ -119,3 +119,38 @@ function pythonString(text: string): string {
   }
   return `${out}"`;
 }
+
+/** Python's `repr()` of JSON data, as pydantic quotes input values in its error texts. */
+export function pythonRepr(value: unknown): string {
+  if (value === null || value === undefined) return 'None';
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : pythonFloatRepr(value);
+  if (typeof value === 'string') {
+    const quote = value.includes("'") && !value.includes('"') ? '"' : "'";
+    let out = quote;
+    for (const char of value) {
+      const code = char.codePointAt(0)!;
+      if (char === quote || char === '\\') out += `\\${char}`;
+      else if (char === '\n') out += '\\n';
+      else if (char === '\r') out += '\\r';
+      else if (char === '\t') out += '\\t';
+      else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
+      else out += char;
+    }
+    return out + quote;
+  }
+  if (Array.isArray(value)) return `[${value.map(pythonRepr).join(', ')}]`;
+  if (typeof value === 'object') {
+    return `{${keysInOrder(value).map((key) => `${pythonRepr(key)}: ${pythonRepr((value as Record<string, unknown>)[key])}`).join(', ')}}`;
+  }
+  return String(value);
+}
+
+/** Python's name of a JSON value's type (pydantic's `input_type=`). */
+export function pythonTypeName(value: unknown): string {
+  if (value === null || value === undefined) return 'NoneType';
+  if (typeof value === 'boolean') return 'bool';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
+  if (typeof value === 'string') return 'str';
+  return Array.isArray(value) ? 'list' : 'dict';
+}

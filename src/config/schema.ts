@@ -127,6 +127,8 @@ export const evalSettingsSchema = z.strictObject({
   workers: z.int().positive().optional(),
   /** Step budget per episode (`--max-steps`). */
   maxSteps: z.int().positive().optional(),
+  /** A real backbone playing the user: conversational form, for environments that have one (`--user`). */
+  user: backboneIdSchema.optional(),
 });
 
 /** Defaults for `bridle evolve` (each key is the twin of a flag; a flag wins). Limits live in `budgets`. */
@@ -155,6 +157,8 @@ export const evolveSettingsSchema = z.strictObject({
   pruning: z.boolean().optional(),
   /** Worker processes (`--workers`). */
   workers: z.int().positive().optional(),
+  /** A real backbone playing the user: conversational form, for environments that have one (`--user`). */
+  user: backboneIdSchema.optional(),
 });
 
 /** An environment name as used on the command line. */

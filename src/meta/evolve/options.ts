@@ -54,6 +54,8 @@ export const evolveOptionsSchema = z
     resume: z.string().optional(),
     /** Worker processes for episodes (default: one per core). */
     workers: z.number().int().min(1).optional(),
+    /** A real backbone playing the user: every evaluation runs the environment's conversational form. */
+    user: z.string().min(1).optional(),
     onProgress: z.function().optional(),
   })
   .strict();
@@ -84,6 +86,8 @@ export interface ResolvedEvolveOptions {
   maxMinutes?: number;
   pruning: boolean;
   workers?: number;
+  /** The backbone playing the user (conversational form), when there is one. */
+  user?: string;
 }
 
 /** Options win over the config (`evolve`, `engineer`, `budgets`), which wins over the defaults. */
@@ -96,6 +100,7 @@ export function resolveOptions(input: EvolveInput, config: Pick<BridleConfig, 'e
   const maxCostUsd = input.maxCostUsd ?? budgets.maxCostUsd;
   const maxMinutes = input.maxMinutes ?? budgets.wallMinutes;
   const workers = input.workers ?? settings.workers;
+  const user = input.user ?? settings.user;
   return {
     env,
     ...(input.data === undefined ? {} : { data: resolve(input.data) }),
@@ -116,6 +121,7 @@ export function resolveOptions(input: EvolveInput, config: Pick<BridleConfig, 'e
     ...(maxMinutes === undefined ? {} : { maxMinutes }),
     pruning: input.pruning ?? settings.pruning ?? true,
     ...(workers === undefined ? {} : { workers }),
+    ...(user === undefined ? {} : { user }),
   };
 }
 
