@@ -1,6 +1,7 @@
 /**
  * The oracle: the correct remaining plan from any state, built from the task's gold actions.
- * - Reads in the gold plan stay in it until a successful call has made them (in any order).
+ * - Reads in the gold plan stay in it until a successful call has made them (in any order), unless they
+ *   would fail in the current state (a lookup by a zip code the agent has since changed).
  * - Writes (gold actions that change the databases) are planned from the state, not the call log:
  *   1. when the state equals the gold replay's state after its k-th write, the writes after the k-th remain;
  *   2. otherwise (the agent did something the gold plan does not) the plan is the shortest tail of the gold
@@ -54,7 +55,7 @@ export function oracleOf<State extends Tau2State>(episode: Episode<State, Tau2Ta
     if (!step.ok) continue; // tau2 skips a failing gold action: it contributes nothing.
     const action = step.action;
     if (context.isReadOnly(action.name)) {
-      if (!callsOf(action).some(matches(action))) plan.push(stepFor(action, context.purposeOf(action), conversation));
+      if (!callsOf(action).some(matches(action)) && stillAnswers(episode.state, action, context)) plan.push(stepFor(action, context.purposeOf(action), conversation));
     } else if (!step.changed) {
       if (!callsOf(action).some((call) => call.tool === action.name)) plan.push(stepFor(action, context.purposeOf(action), conversation));
     } else if (remainingWrites.has(step)) {
@@ -114,6 +115,11 @@ function bestEffort<State extends Tau2State>(episode: Episode<State, Tau2Task>, 
     state = attempt;
   }
   return needed;
+}
+
+/** True when a read would succeed on the current state. */
+function stillAnswers<State extends Tau2State>(state: State, action: GoldAction, context: OracleContext<State>): boolean {
+  return context.runners.run(forkState(state), action.requestor, action.name, argumentsOf(action)).ok;
 }
 
 /** A gold action as a plan step; in conversational form the user's own actions are requests to the user. */

@@ -123,9 +123,16 @@ export interface DefinedSession extends EnvironmentSession {
 /** A session whose environment has an oracle. */
 export type OracleSession = DefinedSession & { oracle(): OracleStep[] };
 
+/** The conversational form of an environment built by `defineEnvironment`. */
+export interface DefinedConversation<Session extends DefinedSession = DefinedSession> extends Conversation {
+  reset(taskId: string, seed: number): ConversationSession & Session;
+}
+
 /** An environment built by `defineEnvironment`. */
 export interface DefinedEnvironment<State, Task extends TaskInfo, Session extends DefinedSession = DefinedSession> extends Environment {
   reset(taskId: string, seed: number): Session;
+  /** Present when the spec has a `conversation`. */
+  readonly conversation?: DefinedConversation<Session>;
   /** The environment's own view of a task (private fields included): for its tests and tools. */
   task(taskId: string): Task;
   /** The tool dispatcher, e.g. to replay a gold plan on a state. */
@@ -200,7 +207,7 @@ export function defineEnvironment<State, Task extends TaskInfo>(spec: Environmen
     return { session, episode, calls, transcript, state };
   }
 
-  function conversationOf(conversation: ConversationSpec<State, Task>): Conversation {
+  function conversationOf(conversation: ConversationSpec<State, Task>): DefinedConversation {
     return {
       rules: conversation.rules ?? spec.rules,
       tools: conversationRunner.schemas.map((schema) => cloneJson(schema)),

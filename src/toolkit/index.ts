@@ -6,6 +6,7 @@ export {
   defineEnvironment,
   type CallRecord,
   type ConversationSpec,
+  type DefinedConversation,
   type DefinedEnvironment,
   type DefinedSession,
   type Episode,

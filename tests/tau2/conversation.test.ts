@@ -11,6 +11,7 @@ import { runCliAsync } from '../helpers/cli.ts';
 import { chatCompletion } from '../helpers/protocol-fixtures.ts';
 import { startScriptedServer, type RecordedRequest, type ScriptedServer } from '../helpers/scripted-server.ts';
 import { describeWithBenchData } from '../helpers/bench-data.ts';
+import { evaluate } from '../../src/api/evaluate.ts';
 
 const USER_LINES = [
   "Hi, I'd like to cancel my order with the book shelf. I ordered it by mistake.",
@@ -97,15 +98,13 @@ describeWithBenchData('tau2 conversational form', 'tau2/retail', (data) => {
     expect(agentRequests[0]!.body.messages[0].content).not.toContain('## Ticket form');
   });
 
-  it('refuses a simulated backbone as the user, and --user on an environment without a conversational form, in one line each', async () => {
+  it('refuses a simulated backbone as the user, and a user for an environment without a conversational form', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'bridle-tau2-user-'));
     cwds.push(cwd);
-    const simulated = await runCliAsync(['eval', '--env', 'tau2-retail', '--data', data, '--user', 'sim/mixed', '--tasks', '88', '--trials', '1', '--harness', 'none'], cwd);
-    expect(simulated.code).not.toBe(0);
-    expect(simulated.stderr.trim().split('\n')).toHaveLength(1);
-    expect(simulated.stderr).toContain('the user simulator must be a real backbone');
-    const noConversation = await runCliAsync(['eval', '--env', 'retail', '--user', 'openai/user-model', '--base-url', `${server.url}/v1`, '--tasks', 'retail-001', '--trials', '1'], cwd);
-    expect(noConversation.code).not.toBe(0);
-    expect(noConversation.stderr).toContain('environment "retail" has no conversational form');
+    const common = { root: cwd, trials: 1, harness: 'none', record: false, workers: 0 } as const;
+    await expect(evaluate({ ...common, env: 'tau2-retail', data, user: 'sim/mixed', tasks: ['88'] })).rejects.toThrow(/^the user simulator must be a real backbone \(--user anthropic\/<model> or openai\/<model>\); sim\/mixed is simulated/);
+    await expect(evaluate({ ...common, env: 'retail', user: 'openai/user-model', tasks: ['retail-001'], backboneOptions: { baseURL: `${server.url}/v1` } })).rejects.toThrow(
+      'environment "retail" has no conversational form, so it takes no user backbone (--user): it runs in ticket form',
+    );
   });
 });
