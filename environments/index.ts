@@ -6,6 +6,7 @@ import type { EnvironmentFactory } from '../src/contracts/environment.ts';
 import { createRetail } from './retail/index.ts';
 import { createTau2Airline } from './tau2-airline/index.ts';
 import { createTau2Retail } from './tau2-retail/index.ts';
+import { createWebshop } from './webshop/index.ts';
 
 /** A built-in environment: how to build it and how to describe it in `bridle envs`. */
 export interface BuiltinEnvironment {
@@ -34,5 +35,9 @@ export const BUILTIN_ENVIRONMENTS: Readonly<Record<string, BuiltinEnvironment>> 
     create: createTau2Retail,
     summary: "tau2-bench's retail desk with the benchmark's tools and reward; ticket form, or a conversation with --user <backbone>.",
     data: { hint: 'it reads tau2/retail/ (bench-data layout) or data/tau2/domains/retail/ (a tau2-bench checkout)' },
+  },
+  webshop: {
+    create: createWebshop,
+    summary: 'A WebShop-like store: about 1,100 generated products behind full-text search; buy what the request describes (partial reward).',
   },
 };
