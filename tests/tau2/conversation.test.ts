@@ -3,7 +3,7 @@
  * OpenAI-compatible server that plays both the agent's backbone and the user simulator (told apart by the
  * model name in the request). The trajectory must show both sides, and the reward must be tau2's.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -106,5 +106,8 @@ describeWithBenchData('tau2 conversational form', 'tau2/retail', (data) => {
     await expect(evaluate({ ...common, env: 'retail', user: 'openai/user-model', tasks: ['retail-001'], backboneOptions: { baseURL: `${server.url}/v1` } })).rejects.toThrow(
       'environment "retail" has no conversational form, so it takes no user backbone (--user): it runs in ticket form',
     );
+    // The config twin: eval.user is read when no option says otherwise.
+    writeFileSync(join(cwd, 'bridle.config.ts'), "export default { eval: { user: 'sim/slip' } };\n");
+    await expect(evaluate({ ...common, env: 'tau2-retail', data, tasks: ['88'] })).rejects.toThrow(/sim\/slip is simulated/);
   });
 });
