@@ -17,7 +17,7 @@ import { rewardOf } from './reward.ts';
 import { CONVERSATION_NOTE, GUIDELINE_FILES, TICKET_FORM_NOTE, ticketOf, userBriefOf } from './scenario.ts';
 import { RecordStore, type Frozen, type Tables } from './store.ts';
 import { splitFileSchema, tau2TaskFileSchema, type EnvironmentAssertion, type GoldAction, type Tau2TaskData } from './task-data.ts';
-import { createRunners, replayGold, stateHash, type FunctionRunner, type GoldReplay, type Tau2State, type Tau2Task } from './world.ts';
+import { createRunners, replayGold, stateHash, withSync, type FunctionRunner, type GoldReplay, type Tau2State, type Tau2Task } from './world.ts';
 
 /** What a domain loads from its folder. */
 export interface Tau2DomainData<Db extends Tables, UserDb extends Tables> {
@@ -99,9 +99,11 @@ export function createTau2Environment<Db extends Tables, UserDb extends Tables =
   const data = spec.load(folder);
   const rawTasks = folder.json(TASK_FILE, tau2TaskFileSchema, 'task file');
   const splits = folder.json(SPLIT_FILE, splitFileSchema, 'split file (train and test task ids)');
-  const userTools = spec.userTools ?? [];
   type State = Tau2State<Db, UserDb>;
-  const runners = createRunners<State>(spec.tools, userTools, spec.sync);
+  // Every call, the agent's or the user's, in an episode or a replay, is followed by the domain's sync.
+  const agentTools = spec.tools.map((tool) => withSync(tool, spec.sync));
+  const userTools = (spec.userTools ?? []).map((tool) => withSync(tool, spec.sync));
+  const runners = createRunners<State>(agentTools, userTools);
   const readOnly = new Set([...runners.agent.schemas, ...runners.user.schemas].filter((schema) => schema.readOnly).map((schema) => schema.name));
 
   const { tasks, excluded } = buildTasks(rawTasks, splits, spec, readOnly);
@@ -139,7 +141,7 @@ export function createTau2Environment<Db extends Tables, UserDb extends Tables =
     description: spec.description,
     rules: data.ticketPolicy ?? `${data.policy.trim()}\n\n${TICKET_FORM_NOTE}`,
     // Solo form: the agent has the user's tools too (tau2's solo mode).
-    tools: [...spec.tools, ...userTools],
+    tools: [...agentTools, ...userTools],
     tasks,
     maxSteps: spec.maxSteps,
     splitNote: `the benchmark's train/test ids; validation is a third of train, carved deterministically (stratified by ${spec.stratumName ?? (spec.kindOf ? 'task kind' : 'the tools of the gold writes')})`,
@@ -165,7 +167,7 @@ export function createTau2Environment<Db extends Tables, UserDb extends Tables =
       }),
     conversation: {
       rules: `${data.policy.trim()}\n\n${CONVERSATION_NOTE}`,
-      tools: spec.tools,
+      tools: agentTools,
       userTools,
       user: (task) => userBriefOf(task.data.user_scenario, { hasTools: userTools.length > 0, ...(guidelines === undefined ? {} : { guidelines }) }),
     },

@@ -45,7 +45,8 @@ const matches = (action: GoldAction) => (call: CallRecord) => sameCall(call, cal
 export function oracleOf<State extends Tau2State>(episode: Episode<State, Tau2Task>, context: OracleContext<State>): OracleStep[] {
   const conversation = episode.form === 'conversation';
   const succeeded = episode.calls.filter((call) => call.result.ok);
-  const callsOf = (action: GoldAction) => succeeded.filter((call) => (action.requestor === 'user' ? call.by === 'user' : call.by === undefined));
+  // In ticket form the agent makes the user's calls too (tau2's solo mode); in a conversation the user does.
+  const callsOf = (action: GoldAction) => (conversation ? succeeded.filter((call) => (action.requestor === 'user' ? call.by === 'user' : call.by === undefined)) : succeeded);
   const writes = context.gold.steps.filter((step) => step.ok && step.changed);
   const remainingWrites = new Set(writesToDo(episode, context, writes));
   // Only the next write can already have its confirmation; every later one needs its own.
@@ -134,11 +135,11 @@ function describe(action: GoldAction): string {
   return `${action.name}(${Object.entries(action.arguments).map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(', ')})`;
 }
 
-/** True when the agent has messaged the user since its last successful call of a tool that writes. */
+/** True when the agent's latest message to the user came after every successful change (of either side). */
 function confirmationPending<State extends Tau2State>(episode: Episode<State, Tau2Task>, context: OracleContext<State>): boolean {
   const lastAgentMessage = [...episode.transcript].reverse().find((entry) => entry.from === 'agent');
   if (!lastAgentMessage) return false;
-  return !episode.calls.slice(lastAgentMessage.afterCalls).some((call) => call.by === undefined && call.result.ok && !context.isReadOnly(call.tool));
+  return !episode.calls.slice(lastAgentMessage.afterCalls).some((call) => call.result.ok && !context.isReadOnly(call.tool));
 }
 
 /** The final message: every piece of information the customer must hear, and the hand-off line when due. */

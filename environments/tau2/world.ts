@@ -58,18 +58,15 @@ export interface Tau2Runners<State> {
   run(state: State, requestor: 'assistant' | 'user', tool: string, args: JsonObject): ToolResult;
 }
 
-/** Dispatchers for both sides; `sync` runs after every call (tau2's sync_tools). */
-export function createRunners<State>(
-  agentTools: readonly ToolDefinition<State>[],
-  userTools: readonly ToolDefinition<State>[],
-  sync?: (state: State) => void,
-): Tau2Runners<State> {
-  const agent = createToolRunner(agentTools.map((tool) => withSync(tool, sync)));
-  const user = createToolRunner(userTools.map((tool) => withSync(tool, sync)));
+/** Dispatchers for both sides. */
+export function createRunners<State>(agentTools: readonly ToolDefinition<State>[], userTools: readonly ToolDefinition<State>[]): Tau2Runners<State> {
+  const agent = createToolRunner(agentTools);
+  const user = createToolRunner(userTools);
   return { agent, user, run: (state, requestor, tool, args) => (requestor === 'user' ? user : agent).run(state, tool, args) };
 }
 
-function withSync<State>(tool: ToolDefinition<State>, sync?: (state: State) => void): ToolDefinition<State> {
+/** A tool that runs tau2's sync_tools after every call (also a refused one, as tau2's step does). */
+export function withSync<State>(tool: ToolDefinition<State>, sync?: (state: State) => void): ToolDefinition<State> {
   if (!sync) return tool;
   return {
     ...tool,
