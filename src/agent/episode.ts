@@ -87,14 +87,14 @@ export async function runEpisode(spec: EpisodeSpec): Promise<Trajectory> {
     assertUserBackbone(spec.user);
     if (!environment.conversation) throw new BridleError('INVALID_ARGUMENT', `environment "${environment.name}" has no conversational form: run it without a user backbone`);
   }
-  const conversation = spec.user ? environment.conversation! : undefined;
-  const session: EnvironmentSession = conversation ? conversation.reset(task.id, spec.seed) : environment.reset(task.id, spec.seed);
-  const tools: ToolSchema[] = conversation ? conversationTools(environment) : agentTools(environment);
-  const rules = conversation ? conversation.rules : environment.rules;
+  const conversationalForm = spec.user ? environment.conversation! : undefined;
+  const session: EnvironmentSession = conversationalForm ? conversationalForm.reset(task.id, spec.seed) : environment.reset(task.id, spec.seed);
+  const tools: ToolSchema[] = conversationalForm ? conversationTools(environment) : agentTools(environment);
+  const rules = conversationalForm ? conversationalForm.rules : environment.rules;
   const baseSystem = buildSystemPrompt({ environment: environment.name, rules, tools, toolMode: backbone.toolMode });
   const user: UserSimulator | null =
-    conversation && spec.user
-      ? createUserSimulator({ backbone: spec.user, session: session as ConversationSession, tools: conversation.userTools, ...(spec.sampling ? { sampling: spec.sampling } : {}) })
+    conversationalForm && spec.user
+      ? createUserSimulator({ backbone: spec.user, session: session as ConversationSession, tools: conversationalForm.userTools, ...(spec.sampling ? { sampling: spec.sampling } : {}) })
       : null;
   let opening: UserExchange | undefined;
 
