@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { defineTool, param, refuse } from '../../src/toolkit/tools.ts';
 import { createTau2Environment, type Tau2Environment } from '../../environments/tau2/domain.ts';
 import { deepFreeze, type Tables } from '../../environments/tau2/store.ts';
@@ -60,7 +61,7 @@ beforeAll(() => {
       description: 'A synthetic carrier desk.',
       files: ['db.json', 'policy.md'],
       load: (files) => ({
-        db: deepFreeze(files.json('db.json', { safeParse: (value: unknown) => ({ success: true, data: value }) } as never, 'database') as Carrier),
+        db: deepFreeze(files.json('db.json', z.custom<Carrier>(), 'database')),
         userDb: deepFreeze({ phone: { main: { airplane_mode: false, connected: false } } }),
         policy: files.text('policy.md'),
       }),
