@@ -4,9 +4,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { BridleError } from '../errors.ts';
+import { importUserModule } from '../util/import-module.ts';
 import { bridleConfigSchema, type BridleConfig } from './schema.ts';
 
 /** The file names looked for, in order. */
@@ -176,8 +176,9 @@ export function parseConfig<Schema extends z.ZodType = typeof bridleConfigSchema
 }
 
 /**
- * Load the configuration of the project in `cwd`: `bridle.config.ts` (or .mts/.js/.mjs) through tsx,
- * validated. Without a file, the defaults.
+ * Load the configuration of the project in `cwd`: `bridle.config.ts` (or .mts/.js/.mjs), run by Node
+ * itself (or through tsx when Node cannot: see `importUserModule`), validated. Without a file, the
+ * defaults.
  */
 export async function loadConfig<Schema extends z.ZodType = typeof bridleConfigSchema>(
   cwd: string,
@@ -188,8 +189,7 @@ export async function loadConfig<Schema extends z.ZodType = typeof bridleConfigS
   const name = file.slice(file.lastIndexOf('/') + 1);
   let module: { default?: unknown };
   try {
-    const { tsImport } = await import('tsx/esm/api');
-    module = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown };
+    module = await importUserModule(file);
   } catch (error) {
     const first = String((error as Error)?.message ?? error).split('\n')[0];
     throw new BridleError('CONFIG_INVALID', `${name} could not be loaded: ${first}`, { cause: error });
