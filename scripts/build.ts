@@ -40,4 +40,4 @@ for (const folder of folders) {
   // tsc emits X.js only from X.ts, so a copy never meets compiled output (and would not replace it).
   cpSync(join(root, folder), join(out, folder), { recursive: true, force: false, errorOnExist: false });
 }
-console.log(`build: dist/ from ${folders.join(', ')}`);
+console.error(`build: dist/ from ${folders.join(', ')}`);
