@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The bridle command, on Node >= 24 with the startup snapshot off (isolated-vm requires
-// --no-node-snapshot on Node >= 20; without it in the options, the command starts itself again with it).
+// --no-node-snapshot on Node >= 20; without it in the options, the command starts itself again with it,
+// except to print its help or version, which start no isolate and should be quick).
 //
 // Installed as a package it runs the compiled JavaScript in dist/. In a checkout of the repository
 // (src/ beside bin/, which the package does not ship) it runs the TypeScript sources through tsx, a
@@ -19,9 +20,11 @@ if (major < 24) {
   process.exit(1);
 }
 
+const args = process.argv.slice(2);
 const snapshotOff = process.execArgv.includes(FLAG) || (process.env.NODE_OPTIONS ?? '').split(/\s+/).includes(FLAG);
-if (!snapshotOff) {
-  const child = spawn(process.execPath, [FLAG, ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+const onlyHelp = args.length === 0 || (args.length === 1 && ['--help', '-h', 'help', '--version', '-v'].includes(args[0]));
+if (!snapshotOff && !onlyHelp) {
+  const child = spawn(process.execPath, [FLAG, ...process.execArgv, fileURLToPath(import.meta.url), ...args], {
     stdio: 'inherit',
   });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
@@ -44,5 +47,5 @@ if (!snapshotOff) {
     }
     ({ main } = await import(compiled.href));
   }
-  process.exitCode = await main(process.argv.slice(2));
+  process.exitCode = await main(args);
 }
