@@ -1,5 +1,8 @@
 /**
- * `npm run build` (also run by `prepack`): the package's `dist/`, from the sources.
+ * `npm run build`: the package's `dist/`, from the sources. `prepare` runs it, so npm builds before
+ * `npm pack` and `npm publish`, after `npm install` in a checkout, and in the temporary clone it makes
+ * when a project installs bridle from a git URL (`prepack` alone would not build there: npm installs a
+ * git dependency's devDependencies only when it has a `prepare` script).
  *
  * tsc compiles the runtime folders (the `include` of tsconfig.build.json: src/, sandboxes/,
  * environments/) to ESM JavaScript in a tree that mirrors the repository (dist/src, dist/sandboxes,

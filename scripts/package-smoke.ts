@@ -73,7 +73,7 @@ const npx = (args: string[], cwd = project, env = baseEnvironment) => run('npx',
 
 try {
   let tarball = '';
-  step('npm pack (builds dist/)', () => {
+  step('npm pack (prepare builds dist/)', () => {
     const packed = run('npm', ['pack', '--pack-destination', scratch, '--json', '--silent'], { cwd: repository });
     const listing = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as { filename: string }[];
     tarball = join(scratch, listing[0]!.filename);

@@ -1,7 +1,7 @@
 /**
- * The npm package: what `npm pack` would publish (which also builds dist/), and the built package run
- * with plain node, no tsx: the CLI, an evaluation whose harness runs in isolates in compiled worker
- * processes, and the config loader's tsx fallback. The full install-and-use path is
+ * The npm package: what `npm pack` would publish (its `prepare` builds dist/ first), and the built
+ * package run with plain node, no tsx: the CLI, an evaluation whose harness runs in isolates in
+ * compiled worker processes, and the config loader's tsx fallback. The full install-and-use path is
  * `npm run test:package` (scripts/package-smoke.ts).
  */
 import { spawnSync } from 'node:child_process';
@@ -42,7 +42,7 @@ function node(args: string[], options: { cwd?: string; env?: Record<string, stri
 }
 
 beforeAll(() => {
-  // prepack builds dist/ first, so the listing is the package as it would be published.
+  // prepare builds dist/ first, so the listing is the package as it would be published.
   const packed = spawnSync('npm', ['pack', '--dry-run', '--json', '--silent'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
   if (packed.status !== 0) throw new Error(`npm pack --dry-run failed:\n${packed.stderr}`);
   files = (JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as { files: PackedFile[] }[])[0]!.files;
