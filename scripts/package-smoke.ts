@@ -6,6 +6,7 @@
  *    with plain `node` (no tsx anywhere: the project's own .ts files run through Node's type stripping);
  *  - adopts and pins the evolved harness with `npx bridle`, and loads the pin with the README's
  *    `loadHarness` lines, under NODE_OPTIONS=--no-node-snapshot, then without it (one clear error);
+ *  - runs docs/production.md's Anthropic SDK example as written against a local Messages API;
  *  - runs `npx bridle eval --env retail --trials 1`, and `bridle eval` with a `bridle.config.ts`
  *    importing `defineConfig` from 'bridle' (loaded by Node) and one using an enum (a one-line error);
  *  - type-checks a consumer file that uses evaluate, evolve, loadHarness and defineModule against the
@@ -13,7 +14,8 @@
  *
  * Runs on plain Node 24 (type stripping). Prints each step's duration; exits 1 on the first failure.
  */
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { createServer } from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -59,14 +61,64 @@ function step(name: string, body: () => void): void {
   console.log(`ok ${((performance.now() - from) / 1000).toFixed(1).padStart(5)} s  ${name}`);
 }
 
-/** The README's first ```ts block that contains `marker` or comes after it. */
-function readmeBlock(marker: string): string {
-  const at = readme.indexOf(marker);
-  check(at >= 0, `README.md has no "${marker}"`);
-  for (const match of readme.matchAll(/```ts\n([\s\S]*?)```/g)) {
+/** The first ```ts block of `text` that contains `marker` or comes after it. */
+function tsBlock(marker: string, text = readme, name = 'README.md'): string {
+  const at = text.indexOf(marker);
+  check(at >= 0, `${name} has no "${marker}"`);
+  for (const match of text.matchAll(/```ts\n([\s\S]*?)```/g)) {
     if (match.index + match[0].length > at) return match[1]!;
   }
-  throw new StepFailure(`README.md has no ts block at or after "${marker}"`);
+  throw new StepFailure(`${name} has no ts block at or after "${marker}"`);
+}
+
+/**
+ * Run docs/production.md's example (a loop around the Anthropic SDK) against a local server speaking
+ * the Messages API whose model always finishes at once: the point is that the documented code runs
+ * from plain node against the installed package, not what the model does.
+ */
+async function productionExample(): Promise<void> {
+  const from = performance.now();
+  const documented = readFileSync(join(repository, 'docs', 'production.md'), 'utf8');
+  writeFileSync(join(project, 'support-agent.mts'), tsBlock('// support-agent.mts', documented, 'docs/production.md'));
+  let requests = 0;
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      requests++;
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify({
+          id: `msg_${requests}`,
+          type: 'message',
+          role: 'assistant',
+          model: 'claude-sonnet-5-5',
+          content: [{ type: 'tool_use', id: `toolu_${requests}`, name: 'finish', input: { message: 'Your order is cancelled.' } }],
+          stop_reason: 'tool_use',
+          stop_sequence: null,
+          usage: { input_tokens: 10, output_tokens: 10 },
+        }),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  try {
+    const child = spawn(process.execPath, ['--no-node-snapshot', 'support-agent.mts'], {
+      cwd: project,
+      env: { ...baseEnvironment, ANTHROPIC_API_KEY: 'smoke-test-key', ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}` },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const output = { stdout, stderr, status: code } as SpawnSyncReturns<string>;
+    check(code === 0 && /^reply: /m.test(stdout) && /^solved: (true|false)$/m.test(stdout) && requests > 0, 'the docs/production.md example did not run', output);
+  } finally {
+    server.close();
+  }
+  console.log(`ok ${((performance.now() - from) / 1000).toFixed(1).padStart(5)} s  docs/production.md example, plain node, local Messages API`);
 }
 
 const npx = (args: string[], cwd = project, env = baseEnvironment) => run('npx', ['--no-install', 'bridle', ...args], { cwd, env });
@@ -94,7 +146,7 @@ try {
   });
 
   step('README "From a script": evolve, 2 iterations, plain node', () => {
-    const example = readmeBlock('**From a script:**');
+    const example = tsBlock('**From a script:**');
     check(example.includes('iterations: 6'), 'the README example no longer says "iterations: 6"');
     writeFileSync(join(project, 'evolve.ts'), example.replace('iterations: 6', 'iterations: 2'));
     const evolved = run(process.execPath, ['--no-node-snapshot', 'evolve.ts'], { cwd: project });
@@ -102,7 +154,7 @@ try {
   });
 
   step('README "Library": evaluate, plain node', () => {
-    writeFileSync(join(project, 'evaluate.ts'), readmeBlock('## Library'));
+    writeFileSync(join(project, 'evaluate.ts'), tsBlock('## Library'));
     const evaluated = run(process.execPath, ['evaluate.ts'], { cwd: project });
     check(/backbone: 'sim\/rush'/.test(evaluated.stdout) && /successRate/.test(evaluated.stdout), 'the evaluate example printed no summary', evaluated);
   });
@@ -115,7 +167,7 @@ try {
   });
 
   step('README loadHarness on the pin: NODE_OPTIONS=--no-node-snapshot, then without', () => {
-    const lines = readmeBlock("import { loadHarness } from 'bridle';").split('\n');
+    const lines = tsBlock("import { loadHarness } from 'bridle';").split('\n');
     const script = [
       ...lines.slice(0, 3), // import, loadHarness, harness.evaluate()
       'console.log(JSON.stringify({ modules: harness.modules, reproduced: reproduced.reproduced }));',
@@ -129,6 +181,8 @@ try {
     const refused = run(process.execPath, ['load.ts'], { cwd: project, expectFailure: true });
     check(/MISSING_DEPENDENCY/.test(refused.stderr) && refused.stderr.includes('NODE_OPTIONS=--no-node-snapshot'), 'without the flag, loadHarness did not name the fix', refused);
   });
+
+  await productionExample();
 
   step('npx bridle eval --env retail --trials 1', () => {
     const evaluated = npx(['eval', '--env', 'retail', '--trials', '1']);
