@@ -110,6 +110,20 @@ describe('the built package, plain node', () => {
     for (const verb of ['init', 'eval', 'evolve', 'review', 'show', 'adopt', 'revert', 'pin', 'pins', 'report']) expect(help.stdout).toMatch(new RegExp(`\\n  ${verb} `));
   });
 
+  it('builds the command line without loading the heavy modules (the verbs import them when they run)', () => {
+    // A load hook records every module the help path loads.
+    const hook = `import { registerHooks } from 'node:module';
+const loaded = [];
+registerHooks({ load(url, context, next) { loaded.push(url); return next(url, context); } });
+process.on('exit', () => process.stderr.write(JSON.stringify(loaded)));`;
+    const result = node(['--import', `data:text/javascript,${encodeURIComponent(hook)}`, BIN, '--help']);
+    expect(result.code).toBe(0);
+    const loaded = (JSON.parse(result.stderr) as string[]).map((url) => url.replace(/^.*\/node_modules\//, 'node_modules/').replace(ROOT, ''));
+    const heavy = loaded.filter((url) => /node_modules\/(ts-morph|@ts-morph|isolated-vm|@anthropic-ai|simple-git|typescript)\/|dist\/src\/(report|meta\/check|api|models\/(anthropic|openai|llamacpp))\//.test(url));
+    expect(heavy).toEqual([]);
+    expect(loaded.length).toBeLessThan(200);
+  });
+
   it('evaluates with a harness in isolates in compiled worker processes, and refuses an in-process isolate without the flag', () => {
     const script = join(scratch, 'evaluate.mjs');
     writeFileSync(
