@@ -5,13 +5,16 @@
 //
 // Installed as a package it runs the compiled JavaScript in dist/. In a checkout of the repository
 // (src/ beside bin/, which the package does not ship) it runs the TypeScript sources through tsx, a
-// devDependency, so that what runs is what is in the tree, built or not. BRIDLE_CLI=dist runs a
-// checkout's dist/ instead (npm run bench and the package test measure the shipped command that way).
+// devDependency, so that what runs is what is in the tree, built or not; there it also turns on the
+// "bridle-source" export condition, so that a user module's import of 'bridle/toolkit' reaches the same
+// sources. BRIDLE_CLI=dist runs a checkout's dist/ instead (npm run bench and the package test measure
+// the shipped command that way).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const FLAG = '--no-node-snapshot';
+const SNAPSHOT_OFF = '--no-node-snapshot';
+const SOURCE_CONDITION = '--conditions=bridle-source';
 const major = Number(process.versions.node.split('.')[0]);
 if (major < 24) {
   console.error(
@@ -21,10 +24,15 @@ if (major < 24) {
 }
 
 const args = process.argv.slice(2);
-const snapshotOff = process.execArgv.includes(FLAG) || (process.env.NODE_OPTIONS ?? '').split(/\s+/).includes(FLAG);
+const source = new URL('../src/cli/main.ts', import.meta.url);
+const fromSource = process.env.BRIDLE_CLI !== 'dist' && existsSync(source);
+const nodeOptions = (process.env.NODE_OPTIONS ?? '').split(/\s+/);
+const active = (flag) => process.execArgv.includes(flag) || nodeOptions.includes(flag);
 const onlyHelp = args.length === 0 || (args.length === 1 && ['--help', '-h', 'help', '--version', '-v'].includes(args[0]));
-if (!snapshotOff && !onlyHelp) {
-  const child = spawn(process.execPath, [FLAG, ...process.execArgv, fileURLToPath(import.meta.url), ...args], {
+const missing = [SNAPSHOT_OFF, ...(fromSource ? [SOURCE_CONDITION] : [])].filter((flag) => !active(flag));
+
+if (missing.length > 0 && !(onlyHelp && !fromSource)) {
+  const child = spawn(process.execPath, [...missing, ...process.execArgv, fileURLToPath(import.meta.url), ...args], {
     stdio: 'inherit',
   });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
@@ -33,9 +41,8 @@ if (!snapshotOff && !onlyHelp) {
     else process.exit(code ?? 1);
   });
 } else {
-  const source = new URL('../src/cli/main.ts', import.meta.url);
   let main;
-  if (process.env.BRIDLE_CLI !== 'dist' && existsSync(source)) {
+  if (fromSource) {
     const { register } = await import('tsx/esm/api');
     register();
     ({ main } = await import(source.href));

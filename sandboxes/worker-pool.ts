@@ -41,7 +41,7 @@ export interface WorkerPoolOptions<Job, Result> {
    * Settle a job whose worker died under it (typically: a result recording `SANDBOX_WORKER_CRASH`).
    * Without it, such a job rejects with a BridleError of that code.
    */
-  onCrash?: (job: Job, crash: WorkerCrash) => Result;
+  onCrash?: (job: Job, crash: WorkerCrash) => Result | Promise<Result>;
   /** Kill a worker whose job takes longer than this (wall clock, ms); the job then counts as a crash. */
   jobTimeoutMs?: number;
   /** Environment of the worker processes (default: this process's). */
@@ -68,7 +68,7 @@ const KILL_GRACE_MS = 2000;
 interface Task<Job, Result> {
   id: number;
   job: Job;
-  resolve(result: Result): void;
+  resolve(result: Result | Promise<Result>): void;
   reject(error: unknown): void;
   timer?: NodeJS.Timeout;
 }
@@ -96,12 +96,14 @@ const COMPILED = import.meta.url.endsWith('.js');
 /**
  * How a worker entry starts, decided here only. From the package's dist/, the compiled entry beside the
  * named source runs on plain node (tsx is not installed with the package); from the sources (tests, a
- * checkout), the .ts runs through tsx, a devDependency. Always with the startup snapshot off.
+ * checkout), the .ts runs through tsx, a devDependency, with the "bridle-source" export condition so
+ * that a user module's import of 'bridle/toolkit' reaches the sources too. Always with the startup
+ * snapshot off.
  */
 export function workerCommand(module: string): { entry: string; execArgv: string[] } {
   if (COMPILED && module.endsWith('.ts')) return { entry: `${module.slice(0, -3)}.js`, execArgv: ['--no-node-snapshot'] };
   if (!module.endsWith('.ts')) return { entry: module, execArgv: ['--no-node-snapshot'] };
-  return { entry: module, execArgv: ['--no-node-snapshot', '--import', tsxLoader()] };
+  return { entry: module, execArgv: ['--no-node-snapshot', '--conditions=bridle-source', '--import', tsxLoader()] };
 }
 
 /** Create a pool of worker processes. Nothing starts until the first job. */

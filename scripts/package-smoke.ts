@@ -7,10 +7,12 @@
  *  - adopts and pins the evolved harness with `npx bridle`, and loads the pin with the README's
  *    `loadHarness` lines, under NODE_OPTIONS=--no-node-snapshot, then without it (one clear error);
  *  - runs docs/production.md's Anthropic SDK example as written against a local Messages API;
+ *  - lists and evaluates docs/environments.md's example environment (written against 'bridle/toolkit',
+ *    registered in bridle.config.ts, loaded by Node in worker processes) with `npx bridle`;
  *  - runs `npx bridle eval --env retail --trials 1`, and `bridle eval` with a `bridle.config.ts`
  *    importing `defineConfig` from 'bridle' (loaded by Node) and one using an enum (a one-line error);
- *  - type-checks a consumer file that uses evaluate, evolve, loadHarness and defineModule against the
- *    shipped declarations with tsc.
+ *  - type-checks a consumer file that uses evaluate, evolve, loadHarness, defineModule and defineTool
+ *    against the shipped declarations with tsc.
  *
  * Runs on plain Node 24 (type stripping). Prints each step's duration; exits 1 on the first failure.
  */
@@ -205,6 +207,18 @@ try {
     check(refused.status === 2 && /enum/.test(refused.stderr) && /npm install --save-dev tsx/.test(refused.stderr) && refused.stderr.trim().split('\n').length === 1, 'an enum in the config did not give one line naming the fix', refused);
   });
 
+  step('docs/environments.md: a user environment on bridle/toolkit, npx bridle envs and eval', () => {
+    const documented = readFileSync(join(repository, 'docs', 'environments.md'), 'utf8');
+    const own = join(project, 'own-environment');
+    mkdirSync(join(own, 'envs'), { recursive: true });
+    writeFileSync(join(own, 'envs', 'library.ts'), tsBlock('// envs/library.ts', documented, 'docs/environments.md'));
+    writeFileSync(join(own, 'bridle.config.ts'), tsBlock('// bridle.config.ts', documented, 'docs/environments.md'));
+    const listings = JSON.parse(npx(['envs', '--json'], own).stdout) as { name: string; tasks?: Record<string, number> }[];
+    check(listings.some((listing) => listing.name === 'library' && (listing.tasks?.train ?? 0) > 0), `bridle envs does not list the library environment: ${JSON.stringify(listings)}`);
+    const evaluated = JSON.parse(npx(['eval', '--env', 'library', '--backbone', 'sim/oracle', '--trials', '1', '--workers', '2', '--no-record', '--json'], own).stdout) as { backbones: { successRate: number }[] };
+    check(evaluated.backbones[0]?.successRate === 1, `the oracle did not solve every test task of the library environment: ${JSON.stringify(evaluated.backbones)}`);
+  });
+
   step('tsc --noEmit on a consumer of the shipped types', () => {
     writeFileSync(
       join(project, 'tsconfig.json'),
@@ -215,6 +229,7 @@ try {
       [
         "import { evaluate, evolve, loadHarness, defineModule, BridleError, type EvaluateResult, type EvolveResult, type LoadedHarness, type HarnessModule } from 'bridle';",
         "import { defineModule as defineHarnessModule, type GuardVerdict } from 'bridle/harness';",
+        "import { defineTool, param } from 'bridle/toolkit';",
         '',
         "const evaluation: EvaluateResult = await evaluate({ env: 'retail', backbones: ['sim/rush'], trials: 1, harness: 'none' });",
         'const rates: number[] = evaluation.summaries.map((summary) => summary.successRate);',
@@ -231,9 +246,10 @@ try {
         '  },',
         '});',
         "const empty: HarnessModule = defineHarnessModule({ name: 'noop', why: 'nothing' });",
+        "const lookup = defineTool<{ names: string[] }>({ name: 'count_names', readOnly: true, description: 'How many names.', parameters: { prefix: param.string() }, run: (state, args) => String(state.names.filter((name) => name.startsWith(String(args.prefix))).length) });",
         '// @ts-expect-error: the types are real, not any: iterations is a number',
         "await evolve({ env: 'retail', iterations: 'two' });",
-        'console.log(rates, subjects, reproduced, guard.name, empty.name, BridleError.isInstance(null));',
+        'console.log(rates, subjects, reproduced, guard.name, empty.name, lookup.schema.name, BridleError.isInstance(null));',
         '',
       ].join('\n'),
     );
