@@ -29,7 +29,7 @@ async function evolveWith(script: (request: RecordedRequest) => Record<string, u
   const { root, env } = temporaryProject('bridle-llm-');
   await runCliAsync(['init'], root, env);
   const result = await runCliAsync(
-    ['evolve', '--env', 'retail', '--engineer', 'anthropic/claude-test', '--iterations', '1', '--trials', '1', '--train-trials', '1', '--no-pruning', '--json'],
+    ['evolve', '--env', 'retail', '--engineer', 'anthropic/claude-test', '--engineer-mode', 'single', '--iterations', '1', '--trials', '1', '--train-trials', '1', '--no-pruning', '--json'],
     root,
     { ...env, ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: server.url },
   );
