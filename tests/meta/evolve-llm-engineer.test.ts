@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCliAsync } from '../helpers/cli.ts';
 import { anthropicMessage } from '../helpers/protocol-fixtures.ts';
+import { estimateInputTokens } from '../helpers/prompt-size.ts';
 import { git, temporaryProject } from '../helpers/repos.ts';
 import { startScriptedServer, type RecordedRequest, type ScriptedServer } from '../helpers/scripted-server.ts';
 
@@ -60,6 +61,10 @@ describe('bridle evolve --engineer anthropic/<model> against a local Messages AP
     const branch = `bridle/retail/${output.runId}`;
     expect(git(root, ['log', '-1', '--format=%B', branch])).toMatch(/^Bridle-Engineer: anthropic\/claude-test/m);
     expect(git(root, ['show', `${branch}:harnesses/retail/tolerant-parse.ts`])).toBe(GOOD_MODULE.trimEnd());
+    if (process.env.BRIDLE_MEASURE_PROMPTS) {
+      const sizes = requests.map((request) => estimateInputTokens(request.body));
+      console.log(`single-shot engineer prompt size (estimated input tokens per request): ${sizes.join(', ')} (proposal, repair, then the next groups' proposals)`);
+    }
   }, 120_000);
 
   it('rejects an irreparable module with its diagnostics and commits nothing', async () => {

@@ -147,6 +147,7 @@ export function createAgentEngineer(options: AgentEngineerOptions): AgentEnginee
     };
     if (!workbench) return fail('the agent engineer needs the run store (no workbench was given)');
 
+    let silent = 0;
     for (let turn = 0; turn < turns; turn++) {
       const spent = usage.inputTokens + usage.outputTokens;
       if (spent >= maxProposalTokens) return fail(`token budget per proposal spent (${spent} >= ${maxProposalTokens}) before a submission`);
@@ -175,9 +176,12 @@ export function createAgentEngineer(options: AgentEngineerOptions): AgentEnginee
       const output = completion.samples[0] ?? { text: '', toolCalls: [] };
       conversation.messages.push({ role: 'assistant', content: output.text, toolCalls: output.toolCalls });
       if (output.toolCalls.length === 0) {
+        // Twice without a tool call: the engineer has nothing to offer for this group.
+        if (++silent >= 2) return fail(`the engineer stopped without submitting: ${output.text.replace(/\s+/g, ' ').trim().slice(0, 200) || '(empty reply)'}`);
         conversation.messages.push({ role: 'user', content: fillSection(template, 'nudge') });
         continue;
       }
+      silent = 0;
       let submitted: Proposal | undefined;
       for (const call of output.toolCalls) {
         usage.toolCalls = (usage.toolCalls ?? 0) + 1;
