@@ -184,12 +184,12 @@ export function createAgentEngineer(options: AgentEngineerOptions): AgentEnginee
       silent = 0;
       let submitted: Proposal | undefined;
       for (const call of output.toolCalls) {
-        usage.toolCalls = (usage.toolCalls ?? 0) + 1;
         if (submitted) {
           // Calls after a submission in the same reply are not run: the submission ended the work.
           conversation.messages.push({ role: 'tool', toolCallId: call.id, name: call.name, content: fillSection(template, 'refused', { PROBLEM: 'not run: the proposal was already submitted' }) });
           continue;
         }
+        usage.toolCalls = (usage.toolCalls ?? 0) + 1;
         const args = parseArguments(call.argumentsText);
         const answer =
           args === undefined
