@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { reviewRun, reviewRuns } from '../review/review.ts';
 import type { RunSummary } from '../review/runs.ts';
 import { fit } from '../review/side-by-side.ts';
-import { deltaWithInterval, rate, shortDate } from '../review/text.ts';
+import { deltaWithInterval, engineerSpend, rate, shortDate } from '../review/text.ts';
 import { table, backboneLabel, SIMULATED_NOTE } from './format.ts';
 
 /** Failure group titles are long; the table keeps them to a readable width. */
@@ -55,9 +55,10 @@ export function formatRun(run: RunSummary): string {
     fit(commit.info?.group.title ?? commit.subject, GROUP_WIDTH),
     commit.info ? deltaWithInterval(commit.info) : '?',
     commit.info?.engineer ?? '?',
+    engineerSpend(commit.info?.engineerSpend),
     shortDate(commit.date),
   ]);
-  lines.push(table(['commit', 'module', 'failure group', 'held-out Δ points [95% interval]', 'engineer', 'date (UTC)'], rows));
+  lines.push(table(['commit', 'module', 'failure group', 'held-out Δ points [95% interval]', 'engineer', 'engineer spend', 'date (UTC)'], rows));
   lines.push('', `a commit: bridle show ${run.commits[0]!.sha.slice(0, 10)}    take the run: bridle adopt ${run.runId}`);
   return lines.join('\n');
 }

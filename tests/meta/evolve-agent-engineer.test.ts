@@ -164,6 +164,13 @@ describe('bridle evolve --engineer anthropic/<model> (agentic by default) agains
       [1, 'done'],
     ]);
     expect(readdirSync(join(directory, 'candidates'))).toEqual(['001']);
+
+    // Review and the report show the engineer's spend.
+    const review = await runCliAsync(['review', output.runId], root, env);
+    expect(review.stdout).toMatch(/agent claude-test · [\d.]+k\+1\.0k tok · cost unknown · 5 calls · 8 tool calls · 2 experiments/);
+    const report = await runCliAsync(['report', output.runId], root, env);
+    expect(report.code).toBe(0);
+    expect(readFileSync(join(directory, 'report.html'), 'utf8')).toMatch(/engineer spend agent claude-test · [\d.]+k\+1\.0k tok · cost unknown · 5 calls · 8 tool calls · 2 experiments/);
     if (process.env.BRIDLE_MEASURE_PROMPTS) {
       const perTurn = proposal.map((body) => estimateInputTokens(body));
       console.log(`agent engineer prompt size (estimated input tokens per turn): ${perTurn.join(', ')}; per proposal: ${perTurn.reduce((a, b) => a + b, 0)}`);
