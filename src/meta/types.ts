@@ -176,6 +176,8 @@ export interface Engineer {
   propose(request: EngineerRequest): Promise<Proposal | null>;
   /** Fix a proposal that failed the check, given its diagnostics; null when it cannot. */
   repair(request: EngineerRequest, proposal: Proposal, diagnostics: readonly string[]): Promise<Proposal | null>;
+  /** Release what it holds (scratch folders); called once when the run ends. */
+  close?(): Promise<void>;
 }
 
 /** The result of checking a whole candidate harness (the proposal applied to HEAD). */

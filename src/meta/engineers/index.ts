@@ -10,6 +10,8 @@ import { createHeuristicEngineer } from './heuristic/index.ts';
 import { createLlmEngineer, type EngineerFailure } from './llm/index.ts';
 import { createAgentEngineer } from './llm/agent-engineer.ts';
 import { createProviderBackbone } from '../../models/providers.ts';
+import { createClaudeCodeEngineer, loadClaudeAgentSdk } from './coding-agent/claude-code.ts';
+import { createCodexEngineer, loadCodexSdk } from './coding-agent/codex.ts';
 
 export const HEURISTIC_ENGINEER = 'heuristic';
 
@@ -30,10 +32,38 @@ export interface CreateEngineerOptions {
 }
 
 const LLM_ENGINEER = /^(anthropic|openai|llamacpp)\/.+/;
+const CODING_AGENT = /^(claude-code|codex)\/(.+)$/;
 
 /** Build the engineer for an id. Unknown ids, missing keys and missing optional packages fail in one line. */
 export async function createEngineer(id: string, options: CreateEngineerOptions): Promise<Engineer> {
   if (id === HEURISTIC_ENGINEER) return createHeuristicEngineer();
+  const coding = CODING_AGENT.exec(id);
+  if (coding) {
+    const [, agent, model] = coding as unknown as [string, 'claude-code' | 'codex', string];
+    const config = await loadConfig(options.root);
+    const proposal = options.proposal ?? {};
+    const shared = {
+      model,
+      projectRoot: options.root,
+      ...(proposal.maxTokens === undefined ? {} : { maxProposalTokens: proposal.maxTokens }),
+      ...(options.onFailure ? { onFailure: options.onFailure } : {}),
+    };
+    if (agent === 'claude-code') {
+      const price = config.backbones[`anthropic/${model}`]?.price;
+      // Imported now, so a missing optional package fails here in one line, not at the first proposal.
+      const sdk = await loadClaudeAgentSdk(id, options.root);
+      return createClaudeCodeEngineer({
+        ...shared,
+        sdk,
+        ...(price ? { price } : {}),
+        ...(proposal.maxTurns === undefined ? {} : { maxTurns: proposal.maxTurns }),
+        ...(proposal.maxCostUsd === undefined ? {} : { maxProposalCostUsd: proposal.maxCostUsd }),
+      });
+    }
+    const price = config.backbones[`openai/${model}`]?.price;
+    const sdk = await loadCodexSdk(id, options.root);
+    return createCodexEngineer({ ...shared, sdk, ...(price ? { price } : {}) });
+  }
   if (!LLM_ENGINEER.test(id)) {
     throw new BridleError('INVALID_ARGUMENT', `unknown engineer "${id}": use "heuristic", a backbone id such as anthropic/claude-sonnet-4-5, or a coding agent (claude-code/<model>, codex/<model>)`);
   }

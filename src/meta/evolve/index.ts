@@ -201,6 +201,7 @@ export async function evolve(input: EvolveInput): Promise<EvolveResult> {
     return result;
   } finally {
     await executor.close();
+    await engineer.close?.();
   }
 }
 

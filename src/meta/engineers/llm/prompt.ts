@@ -101,19 +101,22 @@ export function loadPromptTemplate(version: number = LLM_PROMPT_VERSION): Prompt
   return loadSectionedPrompt('prompt', version, PROMPT_SECTIONS);
 }
 
-/** Load `<name>-v<version>.md` from beside this module (once per process), with exactly the sections `names`. */
-export function loadSectionedPrompt<S extends string>(name: string, version: number, names: readonly S[]): SectionedPrompt<S> {
-  const key = `${name}-v${version}`;
+/**
+ * Load `<name>-v<version>.md` (once per process), with exactly the sections `names`, from beside this
+ * module or from beside the module whose `import.meta.url` is `near`.
+ */
+export function loadSectionedPrompt<S extends string>(name: string, version: number, names: readonly S[], near: string = import.meta.url): SectionedPrompt<S> {
+  const url = new URL(`./${name}-v${version}.md`, near);
+  const key = url.href;
   let template = loaded.get(key) as SectionedPrompt<S> | undefined;
   if (!template) {
-    const url = new URL(`./${key}.md`, import.meta.url);
     let text: string;
     try {
       text = readFileSync(fileURLToPath(url), 'utf8');
     } catch (error) {
       throw new BridleError('MISSING_FILE', `the LLM engineer's prompt ${fileURLToPath(url)} is missing (a broken install?)`, { cause: error });
     }
-    template = parseSections(text, version, names, `${key}.md`);
+    template = parseSections(text, version, names, `${name}-v${version}.md`);
     loaded.set(key, template);
   }
   return template;
