@@ -96,7 +96,11 @@ describe.skipIf(!AVAILABLE)('bridle evolve --engineer claude-code/<model> agains
     expect(result.code).toBe(0);
     const output = JSON.parse(result.stdout);
     expect(output.engineer).toMatchObject({ id: 'claude-code/claude-test', kind: 'coding-agent' });
-    if (output.commits.length !== 1) console.log(readFileSync(join(root, '.bridle', 'runs', output.runId, 'journal.jsonl'), 'utf8').split('\n').filter((line) => /no-proposal|experiment|rejected/.test(line)).join('\n').slice(0, 4000), JSON.stringify(server.requests.slice(0, 3).map((r) => r.body.messages?.at(-1))).slice(0, 3000));
+    if (output.commits.length !== 1) {
+      // Say why nothing was committed: the engineer's and the pipeline's verdicts, from the journal.
+      const journal = readFileSync(join(root, '.bridle', 'runs', output.runId, 'journal.jsonl'), 'utf8');
+      console.log(journal.split('\n').filter((line) => /no-proposal|engineer-experiment|candidate-rejected/.test(line)).join('\n'));
+    }
     expect(output.commits).toHaveLength(1);
 
     const requests = server.requests.map((request) => request.body as Body).filter((body) => prompt(body).includes(`Signature: \`${state.signature}\``));
