@@ -15,7 +15,9 @@ import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCliAsync } from '../helpers/cli.ts';
 import { anthropicMessage, anthropicStream } from '../helpers/protocol-fixtures.ts';
+import { estimateInputTokens } from '../helpers/prompt-size.ts';
 import { git, temporaryProject } from '../helpers/repos.ts';
+import { sealedTaskPattern } from '../helpers/sealed-tasks.ts';
 import { startScriptedServer, type RecordedRequest, type ScriptedServer } from '../helpers/scripted-server.ts';
 
 const AGENTS_HOME = process.env.BRIDLE_CODING_AGENTS_HOME ?? join(homedir(), '.cache', 'bridle', 'coding-agents');
@@ -123,8 +125,12 @@ describe.skipIf(!AVAILABLE)('bridle evolve --engineer claude-code/<model> agains
     expect(results.get('tu_evil')).toMatchObject({ error: true });
     expect(results.get('tu_evil')!.text).toMatch(/only inside the scratch folder .*the run store is read-only/);
     expect(results.get('tu_outside')).toMatchObject({ error: true });
-    expect(JSON.stringify(server.requests.map((request) => request.body))).not.toMatch(/retail-(validation|test)-\d/);
+    expect(JSON.stringify(server.requests.map((request) => request.body))).not.toMatch(await sealedTaskPattern('retail'));
 
+    if (process.env.BRIDLE_MEASURE_PROMPTS) {
+      const perTurn = requests.map((body) => estimateInputTokens(body as never));
+      console.log(`Claude Code engineer prompt size (estimated input tokens per turn): ${perTurn.join(', ')}; per proposal: ${perTurn.reduce((a, b) => a + b, 0)}`);
+    }
     const branch = `bridle/retail/${output.runId}`;
     const message = git(root, ['log', '-1', '--format=%B', branch]);
     expect(message).toMatch(/^Bridle-Engineer: claude-code\/claude-test$/m);
