@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism, cpus } from 'node:os';
-import { loadEnvironment } from '../environments/index.ts';
+import { loadEnvironment } from '../src/environment/load.ts';
 import { createLocalExecutor, createPoolExecutor, type EpisodeExecutor } from '../src/agent/executor.ts';
 import { evaluatePlan, type EvaluationPlan } from '../src/agent/evaluate.ts';
 import type { Trajectory } from '../src/agent/trajectory.ts';
@@ -17,7 +17,8 @@ import { emptyHarness, readHarnessDirectory } from '../src/store/harness-files.t
 import { table } from '../src/cli/format.ts';
 
 const ROUNDS = Number(process.env.BRIDLE_BENCH_ROUNDS ?? 4);
-const environment = loadEnvironment('retail');
+const environmentRef = { name: 'retail' };
+const environment = await loadEnvironment(environmentRef);
 const exampleHarness = readHarnessDirectory(new URL('../tests/fixtures/retail-example-harness/', import.meta.url).pathname, 'retail');
 
 function quantile(values: readonly number[], q: number): number {
@@ -37,7 +38,7 @@ async function timed(plan: EvaluationPlan, executor: EpisodeExecutor, concurrenc
 }
 
 function plan(harness: typeof exampleHarness, runner: 'isolate' | 'in-process', backbones: string[], split: 'test' | 'train', trials: number): EvaluationPlan {
-  return { runId: 'bench', environment, backbones, tasks: { split }, trials, seed: 0, harness, runner };
+  return { runId: 'bench', environment, environmentRef, backbones, tasks: { split }, trials, seed: 0, harness, runner };
 }
 
 async function throughput() {

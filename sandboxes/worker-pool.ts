@@ -38,7 +38,7 @@ export interface WorkerPoolOptions<Job, Result> {
    * Settle a job whose worker died under it (typically: a result recording `SANDBOX_WORKER_CRASH`).
    * Without it, such a job rejects with a BridleError of that code.
    */
-  onCrash?: (job: Job, crash: WorkerCrash) => Result;
+  onCrash?: (job: Job, crash: WorkerCrash) => Result | Promise<Result>;
   /** Kill a worker whose job takes longer than this (wall clock, ms); the job then counts as a crash. */
   jobTimeoutMs?: number;
   /** Environment of the worker processes (default: this process's). */
@@ -65,7 +65,7 @@ const KILL_GRACE_MS = 2000;
 interface Task<Job, Result> {
   id: number;
   job: Job;
-  resolve(result: Result): void;
+  resolve(result: Result | Promise<Result>): void;
   reject(error: unknown): void;
   timer?: NodeJS.Timeout;
 }

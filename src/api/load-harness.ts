@@ -14,7 +14,8 @@
  * with one line saying how to start node when the flag is missing, instead of risking a crash later.
  */
 import { resolve } from 'node:path';
-import { loadEnvironment } from '../../environments/index.ts';
+import { openEnvironment } from '../environment/load.ts';
+import { loadConfig } from '../config/index.ts';
 import type { Backbone } from '../contracts/backbone.ts';
 import type { Environment, Split } from '../contracts/environment.ts';
 import { episodeSeed, scoreOf, selectTasks } from '../agent/evaluate.ts';
@@ -161,12 +162,13 @@ export async function loadHarness(options: LoadHarnessOptions): Promise<LoadedHa
   const runner: HarnessRunner = createIsolateRunner(options.limits ?? {});
   const sessions = new Set<HarnessStepSession>();
   const backbones = new Map<string, Promise<Backbone>>();
-  let environment: Environment | undefined;
+  let environment: Promise<Environment> | undefined;
   let closed = false;
   const label = `${record.tag}@${record.target.slice(0, 12)}`;
 
-  function environmentOf(): Environment {
-    environment ??= loadEnvironment(environmentName);
+  /** The pin's environment, resolved like everywhere else (built in, or the repository's config). */
+  function environmentOf(): Promise<Environment> {
+    environment ??= loadConfig(repository.root).then(async (config) => (await openEnvironment(environmentName, { root: repository.root, config })).environment);
     return environment;
   }
 
@@ -189,7 +191,7 @@ export async function loadHarness(options: LoadHarnessOptions): Promise<LoadedHa
     const trial = runOptions.trial ?? 0;
     return runEpisode({
       runId: `pin-${environmentName}-${record.name}`,
-      environment: environmentOf(),
+      environment: await environmentOf(),
       taskId: runOptions.taskId,
       seed: episodeSeed(runOptions.seed, runOptions.taskId, trial),
       trial,
@@ -207,7 +209,7 @@ export async function loadHarness(options: LoadHarnessOptions): Promise<LoadedHa
       throw new BridleError('INVALID_ARGUMENT', `pin ${record.tag} records no "measured" settings: pass split, trials, seed and backbones to evaluate()`);
     }
     const measured: Measured = { split: plan.split as Split, trials: plan.trials, seed: plan.seed, backbones: plan.backbones };
-    const taskIds = selectTasks(environmentOf(), { split: measured.split });
+    const taskIds = selectTasks(await environmentOf(), { split: measured.split });
     const trajectories: Trajectory[] = [];
     // The gate's order (backbone, task, trial); each episode depends only on its own seed anyway.
     for (const backbone of measured.backbones) {
@@ -232,7 +234,7 @@ export async function loadHarness(options: LoadHarnessOptions): Promise<LoadedHa
       assertOpen();
       let defaults = { rules: '', maxSteps: 30 };
       try {
-        const known = environmentOf();
+        const known = await environmentOf();
         defaults = { rules: known.rules, maxSteps: known.maxSteps };
       } catch {
         // A harness for an environment bridle does not ship: the caller's own tools and rules only.

@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { BridleError, USER_ERROR_CODES } from '../errors.ts';
+import { envsCommand } from './envs-command.ts';
 import { evalCommand } from './eval-command.ts';
 import { evolveCommand } from './evolve-command.ts';
 import { initCommand } from './init-command.ts';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(text.trimEnd().split('\n')[0]!.replace(/^error: /, 'bridle: ') + '\n') });
   const commands = [
     initCommand(),
+    envsCommand(),
     evalCommand(),
     evolveCommand(),
     reviewCommand(),

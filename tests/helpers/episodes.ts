@@ -2,7 +2,7 @@
 import { readHarnessDirectory, type HarnessSource } from '../../src/store/harness-files.ts';
 import { createLocalExecutor } from '../../src/agent/executor.ts';
 import { evaluatePlan } from '../../src/agent/evaluate.ts';
-import { loadEnvironment } from '../../environments/index.ts';
+import { createRetail } from '../../environments/retail/index.ts';
 import type { Split } from '../../src/contracts/environment.ts';
 
 export const EXAMPLE_HARNESS_DIR = new URL('../fixtures/retail-example-harness/', import.meta.url).pathname;
@@ -26,7 +26,8 @@ export async function evaluateLocally(options: {
     return await evaluatePlan(
       {
         runId: 'test',
-        environment: loadEnvironment('retail'),
+        environment: createRetail(),
+        environmentRef: { name: 'retail' },
         backbones: options.backbones,
         tasks: options.taskIds ? { ids: options.taskIds } : { split: options.split ?? 'test' },
         trials: options.trials ?? 1,

@@ -11,10 +11,10 @@ import { mineFailures } from '../../src/meta/mine.ts';
 import { analyzeReplay } from '../../src/meta/replay.ts';
 import type { EngineerRequest, FailureGroup } from '../../src/meta/types.ts';
 import { emptyHarness, type HarnessFile } from '../../src/store/harness-files.ts';
-import { loadEnvironment } from '../../environments/index.ts';
+import { createRetail } from '../../environments/retail/index.ts';
 import { evaluateLocally } from '../helpers/episodes.ts';
 
-const environment = loadEnvironment('retail');
+const environment = createRetail();
 const tools = [...environment.tools, FINISH_TOOL];
 let train: Trajectory[];
 let groups: FailureGroup[];

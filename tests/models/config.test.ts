@@ -27,7 +27,7 @@ function messageOf(action: () => unknown): string {
 
 describe('configuration schema', () => {
   it('fills in defaults', () => {
-    expect(parseConfig({})).toEqual({ backbones: {}, budgets: {}, cache: { dir: '.bridle/cache', enabled: true }, eval: {}, evolve: {} });
+    expect(parseConfig({})).toEqual({ environments: {}, backbones: {}, budgets: {}, cache: { dir: '.bridle/cache', enabled: true }, eval: {}, evolve: {} });
   });
 
   it('accepts a full configuration', () => {
