@@ -41,8 +41,8 @@ export interface CandidateInput {
   /** Time the engineer took to propose, in ms. */
   proposeMs: number;
   request?: EngineerRequest;
-  /** The engineer's try_candidate calls for this proposal, kept on its record. */
-  experiments?: readonly ExperimentRecord[];
+  /** The engineer's try_candidate calls for this proposal (its repair turns included), kept on its record. */
+  experiments?: () => readonly ExperimentRecord[];
 }
 
 export async function tryCandidate(context: EvolveContext, input: CandidateInput): Promise<CandidateOutcome> {
@@ -56,7 +56,7 @@ export async function tryCandidate(context: EvolveContext, input: CandidateInput
     remove: proposal.remove,
     diff: diffHarness(input.head.files, applyProposal(input.head, proposal, 'diff').files),
     usage: proposal.usage,
-    experiments: input.experiments ?? [],
+    experiments: input.experiments?.() ?? [],
   });
   const reject = (stage: Exclude<CandidateOutcome, { accepted: true }>['stage'], reason: string, diagnostics?: string[], extra: Record<string, unknown> = {}): CandidateOutcome => {
     context.journal.append({ type: 'candidate-rejected', iteration, candidate, stage, reason, ...(diagnostics ? { diagnostics } : {}), ms: context.now() - started });

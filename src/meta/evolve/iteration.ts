@@ -86,7 +86,7 @@ export async function runIteration(context: EvolveContext, state: RunState, iter
     const previous = judged.get(contentHash);
     const outcome: CandidateOutcome = previous
       ? rejectDuplicate(context, { iteration, candidate, group, proposal, previous })
-      : await tryCandidate(context, { iteration, candidate, kind: 'change', head, headTrain: train, group, proposal, proposeMs: context.now() - proposeStarted, request, experiments: session.records() });
+      : await tryCandidate(context, { iteration, candidate, kind: 'change', head, headTrain: train, group, proposal, proposeMs: context.now() - proposeStarted, request, experiments: session.records });
     if (!previous) tried += 1; // a duplicate costs no evaluation, so it takes no slot
     if (!outcome.accepted && !previous) judged.set(contentHash, { candidate, stage: outcome.stage, reason: outcome.reason });
     if (outcome.accepted) {
