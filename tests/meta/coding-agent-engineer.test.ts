@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collectEdits } from '../../src/meta/engineers/coding-agent/coding-agent.ts';
 import { CLAUDE_CODE_DISALLOWED_TOOLS, CLAUDE_CODE_TOOLS, decideClaudeCodeTool } from '../../src/meta/engineers/coding-agent/claude-code.ts';
-import { codexThreadOptions } from '../../src/meta/engineers/coding-agent/codex.ts';
+import { codexPermissionOverrides, codexThreadOptions } from '../../src/meta/engineers/coding-agent/codex.ts';
 import { runCliAsync } from '../helpers/cli.ts';
 import { temporaryProject } from '../helpers/repos.ts';
 
@@ -40,16 +40,13 @@ describe('Claude Code permissions', () => {
 });
 
 describe('Codex permissions', () => {
-  it('pins a workspace-write sandbox without network, web search or approvals', () => {
-    expect(codexThreadOptions('gpt-test', '/tmp/run/harness')).toEqual({
-      model: 'gpt-test',
-      workingDirectory: '/tmp/run/harness',
-      skipGitRepoCheck: true,
-      sandboxMode: 'workspace-write',
-      approvalPolicy: 'never',
-      networkAccessEnabled: false,
-      webSearchMode: 'disabled',
-    });
+  it('pins a permission profile: read the system minimum, its packages and the store, write the scratch folder; no approvals, no web search', () => {
+    // No sandboxMode: the legacy sandbox settings would replace the permission profile.
+    expect(codexThreadOptions('gpt-test', '/tmp/run/harness')).toEqual({ model: 'gpt-test', workingDirectory: '/tmp/run/harness', skipGitRepoCheck: true, approvalPolicy: 'never', webSearchMode: 'disabled' });
+    expect(codexPermissionOverrides(['/tmp/run/run-store', '/opt/node_modules'])).toEqual([
+      'default_permissions="bridle-engineer"',
+      'permissions.bridle-engineer.filesystem={":minimal"="read", "/tmp/run/run-store"="read", "/opt/node_modules"="read", ":project_roots"={"."="write"}}',
+    ]);
   });
 });
 
@@ -66,6 +63,7 @@ describe('edits in a scratch folder', () => {
     writeFileSync(join(scratch, 'b.ts'), 'export default 22;\n');
     writeFileSync(join(scratch, 'new-guard.ts'), 'export default 4;\n');
     writeFileSync(join(scratch, 'notes.md'), 'ignored');
+    mkdirSync(join(scratch, '.agents'));
     writeFileSync(join(scratch, 'harness.json'), JSON.stringify({ apiVersion: 1, environment: 'retail', modules: ['new-guard.ts', 'a.ts', 'b.ts'] }));
     const limits = { maxFiles: 4, maxFileChars: 20_000 };
     expect(collectEdits(scratch, head, limits)).toEqual({

@@ -2,7 +2,8 @@
  * `bridle evolve --engineer codex/<model>`, end to end: the real Codex SDK starts the real Codex binary,
  * which speaks the Responses API to a scripted server on 127.0.0.1 (OPENAI_BASE_URL). The scripted model
  * reads the exported run store through Codex's sandboxed shell, adds a module with apply_patch, is
- * refused a write to the store and a network connection by the sandbox, and finishes; the edit then
+ * refused a write to the store and a network connection by the sandbox, finds the project (and its run
+ * folder) absent from the sandbox, and finishes; the edit then
  * passes the real check, replay, screen, activation and gate and is committed.
  *
  * The SDK is an optional peer dependency (about 420 MB with the Codex binary): CI installs it with
@@ -39,7 +40,7 @@ function promptOf(body: Body): string {
   return (body.input ?? []).filter((item) => item.type === 'message' && item.role === 'user').flatMap((item) => item.content ?? []).map((part) => part.text ?? '').join('\n');
 }
 
-const state: { signature?: string; leaks: number } = { leaks: 0 };
+const state: { signature?: string; root?: string; leaks: number } = { leaks: 0 };
 
 function answer(request: RecordedRequest) {
   if (!request.path.endsWith('/responses')) {
@@ -64,6 +65,8 @@ function answer(request: RecordedRequest) {
     exec(`apply_patch <<'PATCH'\n${patch}PATCH\n`),
     exec(`echo 'export {};' > ${join(store, 'evil.ts')}`),
     exec(`node -e "fetch('${server!.url}/leak').then(() => console.log('network open'), (error) => console.log('network blocked', error.cause?.code ?? error.message))"`),
+    // The project's run folder holds validation and test episodes: it does not exist inside the sandbox.
+    exec(`ls ${join(state.root!, '.bridle', 'runs')}; cat ${join(state.root!, '.gitignore')}`),
   ];
   const step = steps[turn];
   return stream(turn, step ?? { type: 'message', text: 'Summary: parse actions out of sloppy output' });
@@ -73,6 +76,7 @@ describe.skipIf(!AVAILABLE)('bridle evolve --engineer codex/<model> against a lo
   it('drives the real Codex binary: reads the store, adds a module, and its sandbox refuses the store and the network', async () => {
     server = await startScriptedServer(answer);
     const { root, env } = temporaryProject('bridle-codex-');
+    state.root = root;
     await runCliAsync(['init'], root, env);
     symlinkSync(join(AGENTS_HOME, 'node_modules'), join(root, 'node_modules'));
     const codexHome = mkdtempSync(join(tmpdir(), 'bridle-codex-home-'));
@@ -88,7 +92,7 @@ describe.skipIf(!AVAILABLE)('bridle evolve --engineer codex/<model> against a lo
     expect(output.engineer).toMatchObject({ id: 'codex/test-model', kind: 'coding-agent' });
 
     const requests = server.requests.filter((request) => request.path.endsWith('/responses')).map((request) => request.body as Body).filter((body) => promptOf(body).includes(`Signature: \`${state.signature}\``));
-    expect(requests.length).toBe(6);
+    expect(requests.length).toBe(7);
     expect(requests.every((body) => JSON.stringify(body).includes('"stream":true'))).toBe(true);
     const outputs = new Map((requests.at(-1)!.input ?? []).filter((item) => item.type === 'function_call_output').map((item) => [item.call_id!, item.output ?? '']));
     expect(outputs.get('call_0')).toContain('The run store (read-only)');
@@ -96,6 +100,8 @@ describe.skipIf(!AVAILABLE)('bridle evolve --engineer codex/<model> against a lo
     expect(outputs.get('call_2')).toMatch(/Success\. Updated the following files:\s*\nA .*tolerant-parse\.ts/);
     expect(outputs.get('call_3')).toMatch(/Read-only file system/);
     expect(outputs.get('call_4')).toMatch(/network blocked/);
+    expect(outputs.get('call_5')).toMatch(/ls: cannot access '.*\.bridle\/runs': No such file or directory/);
+    expect(outputs.get('call_5')).toMatch(/cat: .*\.gitignore: No such file or directory/);
     expect(state.leaks).toBe(0);
     expect(JSON.stringify(requests)).not.toMatch(await sealedTaskPattern('retail'));
 
@@ -104,12 +110,17 @@ describe.skipIf(!AVAILABLE)('bridle evolve --engineer codex/<model> against a lo
       const perTurn = requests.map((body) => Math.ceil(JSON.stringify({ instructions: (body as { instructions?: string }).instructions, input: body.input, tools: (body as { tools?: unknown }).tools }).length / 4));
       console.log(`Codex engineer prompt size (estimated input tokens per turn): ${perTurn.join(', ')}; per proposal: ${perTurn.reduce((a, b) => a + b, 0)}`);
     }
+    if (output.commits.length !== 1) {
+      // Say why nothing was committed: the engineer's and the pipeline's verdicts, from the journal.
+      const journal = readFileSync(join(root, '.bridle', 'runs', output.runId, 'journal.jsonl'), 'utf8');
+      console.log(journal.split('\n').filter((line) => /no-proposal|candidate-rejected/.test(line)).join('\n'));
+    }
     expect(output.commits).toHaveLength(1);
     const branch = `bridle/retail/${output.runId}`;
     const message = git(root, ['log', '-1', '--format=%B', branch]);
     expect(message).toMatch(/^Bridle-Engineer: codex\/test-model$/m);
     expect(message).toMatch(/^Bridle-Engineer-Kind: coding-agent$/m);
-    expect(message).toMatch(/^Bridle-Engineer-Tokens: 600 in, 120 out$/m);
+    expect(message).toMatch(/^Bridle-Engineer-Tokens: 700 in, 140 out$/m);
     expect(message).toMatch(/^Bridle-Engineer-Experiments: 0$/m);
     expect(git(root, ['show', `${branch}:harnesses/retail/tolerant-parse.ts`])).toBe(GOOD_MODULE.trimEnd());
   }, 240_000);

@@ -11,7 +11,8 @@ import { createLlmEngineer, type EngineerFailure } from './llm/index.ts';
 import { createAgentEngineer } from './llm/agent-engineer.ts';
 import { createProviderBackbone } from '../../models/providers.ts';
 import { createClaudeCodeEngineer, loadClaudeAgentSdk } from './coding-agent/claude-code.ts';
-import { createCodexEngineer, loadCodexSdk } from './coding-agent/codex.ts';
+import { CODEX_SDK, createCodexEngineer, loadCodexSdk } from './coding-agent/codex.ts';
+import { packageModulesFolder } from './coding-agent/optional-peer.ts';
 
 export const HEURISTIC_ENGINEER = 'heuristic';
 
@@ -62,7 +63,8 @@ export async function createEngineer(id: string, options: CreateEngineerOptions)
     }
     const price = config.backbones[`openai/${model}`]?.price;
     const sdk = await loadCodexSdk(id, options.root);
-    return createCodexEngineer({ ...shared, sdk, ...(price ? { price } : {}) });
+    const packagesFolder = packageModulesFolder(CODEX_SDK, options.root);
+    return createCodexEngineer({ ...shared, sdk, ...(price ? { price } : {}), ...(packagesFolder ? { packagesFolder } : {}) });
   }
   if (!LLM_ENGINEER.test(id)) {
     throw new BridleError('INVALID_ARGUMENT', `unknown engineer "${id}": use "heuristic", a backbone id such as anthropic/claude-sonnet-4-5, or a coding agent (claude-code/<model>, codex/<model>)`);

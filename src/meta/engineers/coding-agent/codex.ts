@@ -6,13 +6,16 @@
  * set, that server, declared as a provider of its own (HTTP only, no WebSocket).
  *
  * Permissions, pinned (and documented in docs/engineers.md). Codex reads and edits through its shell
- * tool (`apply_patch` included), so a shell cannot be withheld; every command runs in Codex's sandbox:
- * - `sandboxMode: workspace-write` with the scratch folder as the only writable root (`/tmp` and
- *   `$TMPDIR` excluded, no additional directories): the store and everything else is read-only;
- * - network access off inside the sandbox, web search disabled: only the Codex process itself talks to
- *   its model endpoint;
+ * tool (`apply_patch` included), so a shell cannot be withheld; every command runs in Codex's sandbox
+ * (bubblewrap and seccomp on Linux) under a permission profile of bridle's own:
+ * - filesystem: the minimal system paths and Codex's own package folder readable, the run store
+ *   readable, the scratch folder (the project root) writable, and nothing else visible at all: not
+ *   the user's project, not its `.bridle/runs/` (which holds validation and test episodes), not $HOME;
+ * - network: off for commands (the profile's default), web search disabled: only the Codex process
+ *   itself talks to its model endpoint;
  * - `approvalPolicy: never`: nothing can be escalated out of the sandbox;
  * - the store folder is hashed before and after the run, and a changed store discards the proposal.
+ * (`sandboxMode` is not passed: the legacy sandbox settings would replace the profile.)
  * Codex gets no try_candidate tool (it has no in-process tool channel here); it reads the run store and
  * writes, and the candidate is measured after it finishes.
  */
@@ -52,21 +55,28 @@ export interface CodexEngineerOptions {
   /** Tokens per proposal; the run is stopped past it. */
   maxProposalTokens?: number;
   price?: Price;
+  /** The `node_modules` folder holding Codex's packages: readable in the sandbox, so Codex can run its own sandbox helper. */
+  packagesFolder?: string;
   onFailure?: (failure: EngineerFailure) => void;
   temporaryRoot?: string;
 }
 
-/** The thread options bridle pins (exported for the documentation test). */
+/** The name of the permission profile bridle defines for Codex. */
+export const CODEX_PERMISSION_PROFILE = 'bridle-engineer';
+
+/** The thread options bridle pins. */
 export function codexThreadOptions(model: string, scratch: string): Record<string, unknown> {
-  return {
-    model,
-    workingDirectory: scratch,
-    skipGitRepoCheck: true,
-    sandboxMode: 'workspace-write',
-    approvalPolicy: 'never',
-    networkAccessEnabled: false,
-    webSearchMode: 'disabled',
-  };
+  return { model, workingDirectory: scratch, skipGitRepoCheck: true, approvalPolicy: 'never', webSearchMode: 'disabled' };
+}
+
+/**
+ * The permission profile, as a `--config` override (a TOML inline table: its keys are paths, which the
+ * SDK's dotted-key flattening cannot carry): read the minimal system paths, Codex's own packages and the
+ * store; write the project root (the scratch folder); nothing else exists inside the sandbox.
+ */
+export function codexPermissionOverrides(readable: readonly string[]): string[] {
+  const entries = [`":minimal"="read"`, ...readable.map((path) => `${JSON.stringify(path)}="read"`), `":project_roots"={"."="write"}`];
+  return [`default_permissions=${JSON.stringify(CODEX_PERMISSION_PROFILE)}`, `permissions.${CODEX_PERMISSION_PROFILE}.filesystem={${entries.join(', ')}}`];
 }
 
 export function createCodexEngineer(options: CodexEngineerOptions): Engineer & { close(): Promise<void> } {
@@ -79,9 +89,7 @@ export function createCodexEngineer(options: CodexEngineerOptions): Engineer & {
     const env: Record<string, string> = {};
     for (const [key, value] of Object.entries(base)) if (value !== undefined) env[key] = value;
     if (options.privateHome) env.CODEX_HOME = workspace.home;
-    const config: Record<string, unknown> = {
-      sandbox_workspace_write: { network_access: false, exclude_slash_tmp: true, exclude_tmpdir_env_var: true, writable_roots: [] },
-    };
+    const config: Record<string, unknown> = {};
     const baseURL = base.OPENAI_BASE_URL;
     if (baseURL) {
       const key = base.CODEX_API_KEY ?? base.OPENAI_API_KEY;
@@ -89,7 +97,8 @@ export function createCodexEngineer(options: CodexEngineerOptions): Engineer & {
       config.model_provider = PROVIDER;
       config.model_providers = { [PROVIDER]: { name: PROVIDER, base_url: baseURL, wire_api: 'responses', ...(key ? { env_key: KEY_VARIABLE } : {}), supports_websockets: false } };
     }
-    const codex = new sdk.Codex({ env, config });
+    const readable = [workspace.store, ...(options.packagesFolder ? [options.packagesFolder] : [])];
+    const codex = new sdk.Codex({ env, config, configOverrides: codexPermissionOverrides(readable) });
     const thread = codex.startThread(codexThreadOptions(options.model, workspace.scratch));
     const result: CodingAgentResult = { finalText: '', inputTokens: 0, outputTokens: 0, calls: 0, toolCalls: 0 };
     const abort = new AbortController();

@@ -97,6 +97,8 @@ export function collectEdits(scratch: string, head: readonly HarnessFile[], limi
   const files: HarnessFile[] = [];
   const present = new Set<string>();
   for (const name of readdirSync(scratch).sort()) {
+    // Hidden entries are the agents' own (Codex's sandbox mounts placeholders such as .agents/ and .codex/).
+    if (name.startsWith('.')) continue;
     const path = join(scratch, name);
     if (statSync(path).isDirectory()) {
       problems.push(`${name}/: modules live at the top of the folder, no subfolders`);

@@ -4,9 +4,9 @@
  * installed elsewhere still finds a package the user installed in the project). Missing everywhere, the
  * import fails with one line that says what to install.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BridleError } from '../../../errors.ts';
 
 function missing(error: unknown): boolean {
@@ -51,4 +51,28 @@ export async function importOptionalPeer(name: string, projectRoot: string, hint
   const entry = folder ? entryOf(JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'))) : undefined;
   if (!folder || !entry) throw new BridleError('MISSING_DEPENDENCY', hint);
   return import(pathToFileURL(join(folder, entry)).href);
+}
+
+/**
+ * The real path of the `node_modules` folder an installed package lives in (bridle's own, else the
+ * project's), or undefined. Coding agents whose sandbox hides the disk need it to run their own binary.
+ */
+export function packageModulesFolder(name: string, projectRoot: string): string | undefined {
+  let folder: string | undefined;
+  try {
+    // Where bridle's own resolution finds it: walk up from the entry file to node_modules/<name>.
+    for (let path = dirname(fileURLToPath(import.meta.resolve(name))); dirname(path) !== path; path = dirname(path)) {
+      if (path.endsWith(join('node_modules', name))) {
+        folder = path;
+        break;
+      }
+    }
+  } catch {
+    folder = undefined;
+  }
+  folder ??= findPackage(name, projectRoot);
+  if (!folder) return undefined;
+  // node_modules/@scope/name → node_modules; node_modules/name → node_modules.
+  const modules = name.startsWith('@') ? dirname(dirname(folder)) : dirname(folder);
+  return realpathSync(modules);
 }
