@@ -3,7 +3,7 @@
  * Claude Code binary, which talks to a scripted Messages API server on 127.0.0.1 (ANTHROPIC_BASE_URL).
  * The scripted model browses the exported run store, writes a module into the scratch folder, runs
  * try_candidate (served in bridle's process), fixes the type error it reports, is refused a write to the
- * store and a read outside its folders, and finishes; the edit then passes the real check, replay,
+ * store and reads of the project and its run folder, and finishes; the edit then passes the real check, replay,
  * screen, activation and gate and is committed.
  *
  * The SDK is an optional peer dependency (about 400 MB with the Claude Code binary): CI installs it with
@@ -53,7 +53,7 @@ function prompt(body: Body): string {
 }
 
 const use = (id: string, name: string, input: unknown) => ({ id, name, input });
-const state: { signature?: string } = {};
+const state: { signature?: string; root?: string } = {};
 
 function answer(request: RecordedRequest) {
   const body = request.body as Body;
@@ -74,7 +74,7 @@ function answer(request: RecordedRequest) {
     () => anthropicMessage({ toolUses: [use('tu_try1', 'mcp__bridle__try_candidate', {})] }),
     () => anthropicMessage({ text: 'Fixing the type error.', toolUses: [use('tu_write2', 'Write', { file_path: join(scratch, 'tolerant-parse.ts'), content: GOOD_MODULE })] }),
     () => anthropicMessage({ toolUses: [use('tu_try2', 'mcp__bridle__try_candidate', {})] }),
-    () => anthropicMessage({ toolUses: [use('tu_evil', 'Write', { file_path: join(store, 'evil.ts'), content: 'export {};\n' }), use('tu_outside', 'Read', { file_path: '/etc/hostname' })] }),
+    () => anthropicMessage({ toolUses: [use('tu_evil', 'Write', { file_path: join(store, 'evil.ts'), content: 'export {};\n' }), use('tu_outside', 'Read', { file_path: join(state.root!, '.gitignore') }), use('tu_runs', 'Glob', { pattern: '**/*.jsonl', path: join(state.root!, '.bridle', 'runs') })] }),
     () => anthropicMessage({ text: 'Summary: parse actions out of sloppy output' }),
   ];
   return reply(steps[Math.min(turn, steps.length - 1)]!());
@@ -84,6 +84,7 @@ describe.skipIf(!AVAILABLE)('bridle evolve --engineer claude-code/<model> agains
   it('drives the real Claude Code binary through browse, edit, try_candidate, fix and finish, with writes pinned to the scratch folder', async () => {
     server = await startScriptedServer(answer);
     const { root, env } = temporaryProject('bridle-claude-code-');
+    state.root = root;
     await runCliAsync(['init'], root, env);
     // The optional peer, installed outside the repository, found through the project's node_modules.
     symlinkSync(join(AGENTS_HOME, 'node_modules'), join(root, 'node_modules'));
@@ -124,7 +125,11 @@ describe.skipIf(!AVAILABLE)('bridle evolve --engineer claude-code/<model> agains
     expect(try2).toMatchObject({ experiment: 2, stage: 'done', ok: true });
     expect(results.get('tu_evil')).toMatchObject({ error: true });
     expect(results.get('tu_evil')!.text).toMatch(/only inside the scratch folder .*the run store is read-only/);
+    // The project and its run folder (validation and test episodes live there) are out of reach.
     expect(results.get('tu_outside')).toMatchObject({ error: true });
+    expect(results.get('tu_outside')!.text).toMatch(/Read is allowed only inside/);
+    expect(results.get('tu_runs')).toMatchObject({ error: true });
+    expect(results.get('tu_runs')!.text).toMatch(/Glob is allowed only inside/);
     expect(JSON.stringify(server.requests.map((request) => request.body))).not.toMatch(await sealedTaskPattern('retail'));
 
     if (process.env.BRIDLE_MEASURE_PROMPTS) {
@@ -136,7 +141,7 @@ describe.skipIf(!AVAILABLE)('bridle evolve --engineer claude-code/<model> agains
     expect(message).toMatch(/^Bridle-Engineer: claude-code\/claude-test$/m);
     expect(message).toMatch(/^Bridle-Engineer-Kind: coding-agent$/m);
     expect(message).toMatch(/^Bridle-Engineer-Experiments: 2$/m);
-    expect(message).toMatch(/^Bridle-Engineer-Tool-Calls: 9$/m);
+    expect(message).toMatch(/^Bridle-Engineer-Tool-Calls: 10$/m);
     expect(git(root, ['show', `${branch}:harnesses/retail/tolerant-parse.ts`])).toBe(GOOD_MODULE.trimEnd());
   }, 240_000);
 });
