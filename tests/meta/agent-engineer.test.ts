@@ -91,7 +91,18 @@ describe('agent engineer', () => {
   it('answers store reads and experiments, and turns submit into a proposal with its spend', async () => {
     const api = await server([
       { body: anthropicMessage({ toolUses: [{ id: 'tu_1', name: 'list_failure_groups', input: {} }, { id: 'tu_2', name: 'grep_trajectories', input: { pattern: 'invalid order' } }], inputTokens: 1000, outputTokens: 50 }) },
-      { body: anthropicMessage({ toolUses: [{ id: 'tu_3', name: 'try_candidate', input: { files: [{ file: 'id-prefix.ts', source: MODULE }] } }, { id: 'tu_4', name: 'read_candidate', input: { candidate: 3 } }], inputTokens: 2000, outputTokens: 80 }) },
+      {
+        body: anthropicMessage({
+          toolUses: [
+            { id: 'tu_3', name: 'try_candidate', input: { files: [{ file: 'id-prefix.ts', source: MODULE }] } },
+            { id: 'tu_4', name: 'read_candidate', input: { candidate: 3 } },
+            { id: 'tu_7', name: 'read_trajectory', input: { id: 'test-final/0' } },
+            { id: 'tu_8', name: 'grep_trajectories', input: { pattern: 'order', split: 'validation' } },
+          ],
+          inputTokens: 2000,
+          outputTokens: 80,
+        }),
+      },
       { body: anthropicMessage({ text: 'Submitting.', toolUses: [{ id: 'tu_5', name: 'submit', input: { summary: 'restore the order id prefix', files: [{ file: 'id-prefix.ts', source: MODULE }] } }, { id: 'tu_6', name: 'read_modules', input: {} }], inputTokens: 3000, outputTokens: 90 }) },
     ]);
     const { engineer: agent, failures } = engineer(api);
@@ -103,7 +114,7 @@ describe('agent engineer', () => {
       files: [{ file: 'id-prefix.ts', source: MODULE }],
       remove: [],
       summary: 'restore the order id prefix',
-      usage: { inputTokens: 6000, outputTokens: 220, calls: 3, costUsd: (6000 * 3 + 220 * 15) / 1e6, toolCalls: 5, experiments: 1 },
+      usage: { inputTokens: 6000, outputTokens: 220, calls: 3, costUsd: (6000 * 3 + 220 * 15) / 1e6, toolCalls: 7, experiments: 1 },
     });
     expect(drafts).toEqual([{ files: [{ file: 'id-prefix.ts', source: MODULE }], remove: [] }]);
     const second = api.requests[1]!.body as Body;
@@ -112,6 +123,9 @@ describe('agent engineer', () => {
     const third = api.requests[2]!.body as Body;
     expect(JSON.parse(resultOf(third, 'tu_3')!)).toMatchObject({ stage: 'done', ok: true, remaining: 1 });
     expect(resultOf(third, 'tu_4')).toMatch(/^refused \(STORE_NOT_FOUND\): no candidate 3/);
+    // Validation and test episodes are refused through the tools, by the store.
+    expect(resultOf(third, 'tu_7')).toMatch(/^refused \(STORE_SPLIT_REFUSED\): trajectory source "test-final": the test split is not visible to engineers/);
+    expect(resultOf(third, 'tu_8')).toMatch(/^refused \(STORE_SPLIT_REFUSED\): trajectory filter: the validation split is not visible/);
   });
 
   it('offers only submit on the last turn and gives up with the reason when nothing is submitted', async () => {

@@ -97,12 +97,6 @@ describe('bridle evolve --engineer anthropic/<model> (agentic by default) agains
     expect(result.code).toBe(0);
     const output = JSON.parse(result.stdout);
     expect(output.engineer).toMatchObject({ id: 'anthropic/claude-test', kind: 'agent' });
-    if (output.commits.length !== 1) {
-      // Say why nothing was committed: the engineer's and the pipeline's verdicts, from the journal.
-      const journal = readFileSync(join(root, '.bridle', 'runs', output.runId, 'journal.jsonl'), 'utf8');
-      console.log(journal.split('\n').filter((line) => /no-proposal|engineer-experiment|candidate-rejected/.test(line)).join('\n'));
-    }
-    expect(output.commits).toHaveLength(1);
 
     const requests = server.requests.map((request) => request.body as Body);
     const proposal = requests.filter((body) => /Signature: `/.test(firstUserText(body)) && firstUserText(body).includes(firstProposal.signature!));
@@ -143,6 +137,13 @@ describe('bridle evolve --engineer anthropic/<model> (agentic by default) agains
     expect(Object.keys(try2.train.draft)).toEqual(['sim/mixed']);
     // Nothing the engineer was sent names a validation or test task.
     expect(JSON.stringify(requests)).not.toMatch(await sealedTaskPattern('retail'));
+
+    if (output.commits.length !== 1) {
+      // Say why nothing was committed: the engineer's and the pipeline's verdicts, from the journal.
+      const journal = readFileSync(join(root, '.bridle', 'runs', output.runId, 'journal.jsonl'), 'utf8');
+      console.log(journal.split('\n').filter((line) => /no-proposal|engineer-experiment|candidate-rejected/.test(line)).join('\n'));
+    }
+    expect(output.commits).toHaveLength(1);
 
     // The commit names the engineer, its model and its spend; the candidate keeps its experiments.
     const branch = `bridle/retail/${output.runId}`;
