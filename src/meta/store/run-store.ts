@@ -172,15 +172,13 @@ export interface RunStore {
   head(): string;
   /** Failure groups of HEAD's train evaluation, largest first. */
   groups(): GroupView[];
-  /** The trajectory sources: `head`, the experiments so far, and the train evaluations in the run folder. */
-  sources(): { source: string; trajectories: number }[];
+  /** The trajectory sources: `head`, the experiments so far, and the train evaluations in the run folder (counted once read). */
+  sources(): { source: string; trajectories?: number }[];
   listTrajectories(filter?: TrajectoryFilter): { total: number; rows: TrajectorySummary[] };
   readTrajectory(id: string, options?: { format?: 'raw' | 'compressed'; from?: number; to?: number }): TrajectoryView;
   grep(pattern: string, options?: TrajectoryFilter & { regex?: boolean }): { matches: GrepMatch[]; truncated: boolean };
   listCandidates(): CandidateSummary[];
   readCandidate(candidate: number): CandidateDetail;
-  /** Train trajectories behind an id (for exporting them): refused like any read. */
-  trajectoriesOf(source: string): readonly Trajectory[];
 }
 
 /** The store plus what the meta-loop (never the engineer) adds while a proposal is being made. */
@@ -449,8 +447,11 @@ export function createRunStore(input: RunStoreInput): RunStoreHandle {
       return groupsCache;
     },
     sources() {
-      const rows = [{ source: HEAD_SOURCE, trajectories: head.length }, ...[...experiments].map(([name, trajectories]) => ({ source: name, trajectories: trajectories.length }))];
-      for (const label of diskLabels()) rows.push({ source: label, trajectories: loaded.get(label)?.length ?? -1 });
+      const rows: { source: string; trajectories?: number }[] = [{ source: HEAD_SOURCE, trajectories: head.length }, ...[...experiments].map(([name, trajectories]) => ({ source: name, trajectories: trajectories.length }))];
+      for (const label of diskLabels()) {
+        const read = loaded.get(label);
+        rows.push(read ? { source: label, trajectories: read.length } : { source: label });
+      }
       return rows;
     },
     listTrajectories(filter = {}) {
@@ -524,7 +525,6 @@ export function createRunStore(input: RunStoreInput): RunStoreHandle {
       });
     },
     readCandidate: candidateDetail,
-    trajectoriesOf: (name) => source(name),
     recordExperiment(label, trajectories) {
       if (!LABEL.test(label) || label === HEAD_SOURCE) throw new BridleError('INTERNAL', `bad experiment label "${label}"`);
       assertTrainOnly(trajectories, `experiment ${label}`);
