@@ -177,7 +177,7 @@ ${row.diagnostics.length > 0 ? html`<details><summary>diagnostics (${row.diagnos
 ${row.files.map(
   (file) => html`<details><summary>source: ${file.file}</summary><pre class="source">${file.source}</pre>${file.omittedCharacters > 0 ? html`<p class="omitted">… ${file.omittedCharacters} more characters left out.</p>` : null}</details>`,
 )}</td>
-<td class="number">${row.tokens}</td></tr>`;
+<td class="number">${row.tokens}${row.toolCalls !== undefined ? html`<div class="spend">${row.toolCalls} tool calls · ${row.experiments ?? 0} experiments</div>` : null}</td></tr>`;
 }
 
 function candidatesSection(report: RunReport): SafeHtml | null {

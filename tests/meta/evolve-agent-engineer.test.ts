@@ -177,6 +177,7 @@ describe('bridle evolve --engineer anthropic/<model> (agentic by default) agains
     expect(review.stdout).toMatch(/agent claude-test · [\d.]+k\+1\.0k tok · cost unknown · 5 calls · 8 tool calls · 2 experiments/);
     const report = await runCliAsync(['report', output.runId], root, env);
     expect(report.code).toBe(0);
+    expect(readFileSync(join(directory, 'report.html'), 'utf8')).toContain('8 tool calls · 2 experiments');
     expect(readFileSync(join(directory, 'report.html'), 'utf8')).toMatch(/engineer spend agent claude-test · [\d.]+k\+1\.0k tok · cost unknown · 5 calls · 8 tool calls · 2 experiments/);
     if (process.env.BRIDLE_TRANSCRIPT) {
       // The final request holds the whole conversation: docs/engineers.md quotes it.
