@@ -7,6 +7,7 @@ import type { Trajectory } from '../agent/trajectory.ts';
 import type { HarnessFile } from '../store/harness-files.ts';
 import type { CompiledHarness } from '../../sandboxes/types.ts';
 import type { RunStore } from './store/run-store.ts';
+import type { Message } from '../contracts/backbone.ts';
 
 /** The public face of an environment, as an engineer sees it. */
 export interface EnvironmentBrief {
@@ -159,6 +160,8 @@ export interface Proposal {
   /** One line: what the change does. */
   summary: string;
   usage: EngineerUsage;
+  /** The conversation that produced it (agents), kept beside the candidate for review; train data only. */
+  transcript?: readonly Message[];
 }
 
 /** How an engineer works. */

@@ -110,7 +110,12 @@ describe('agent engineer', () => {
     expect(agent.identity).toBe('anthropic/claude-test (agent prompt v1)');
     const proposal = await agent.propose(req);
     expect(failures).toEqual([]);
-    expect(proposal).toEqual({
+    const { transcript, ...answer } = proposal!;
+    // The conversation is kept for review: system, the brief, then each turn and its tool answers.
+    // (The call after submit in the same reply is answered as not run.)
+    expect(transcript!.map((message) => message.role)).toEqual(['system', 'user', 'assistant', 'tool', 'tool', 'assistant', 'tool', 'tool', 'tool', 'tool', 'assistant', 'tool']);
+    expect(transcript!.at(-1)).toMatchObject({ role: 'tool', toolCallId: 'tu_6', content: 'Not accepted: not run: the proposal was already submitted' });
+    expect(answer).toEqual({
       files: [{ file: 'id-prefix.ts', source: MODULE }],
       remove: [],
       summary: 'restore the order id prefix',

@@ -165,6 +165,9 @@ describe('bridle evolve --engineer anthropic/<model> (agentic by default) agains
     expect(record.experiments.map((entry: { stage: string }) => entry.stage)).toEqual(['check', 'done']);
     expect(record.usage).toMatchObject({ calls: 5, toolCalls: 8, experiments: 2 });
     expect(record.diff).toContain('+++ b/tolerant-parse.ts');
+    const transcript = JSON.parse(readFileSync(join(directory, 'candidates', '001', 'engineer-transcript.json'), 'utf8'));
+    expect(transcript.filter((message: { role: string }) => message.role === 'assistant')).toHaveLength(5);
+    expect(JSON.stringify(transcript)).toContain('refused (STORE_SPLIT_REFUSED)');
     const journal = readFileSync(join(directory, 'journal.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
     expect(journal.filter((event) => event.type === 'engineer-experiment').map((event) => [event.candidate, event.stage])).toEqual([
       [1, 'check'],

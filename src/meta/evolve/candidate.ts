@@ -23,10 +23,14 @@ export type CandidateOutcome =
   | { accepted: true; harness: HarnessSource; proposal: Proposal; verdict: GateVerdict; validation: { head: Trajectory[]; candidate: Trajectory[] } }
   | { accepted: false; stage: 'check' | 'replay' | 'screen' | 'activation' | 'gate'; reason: string; diagnostics?: string[] };
 
-function saveCandidate(context: EvolveContext, candidate: number, record: Record<string, unknown>, files: HarnessSource['files']): void {
+/** The engineer's conversation for a candidate (agents): every request it read and every call it made. */
+export const ENGINEER_TRANSCRIPT_FILE = 'engineer-transcript.json';
+
+function saveCandidate(context: EvolveContext, candidate: number, record: Record<string, unknown>, proposal: Pick<Proposal, 'files' | 'transcript'>): void {
   const directory = candidateDirectory(context.directory, candidate);
   mkdirSync(directory, { recursive: true });
-  for (const file of files) writeFileSync(join(directory, file.file), file.source);
+  for (const file of proposal.files) writeFileSync(join(directory, file.file), file.source);
+  if (proposal.transcript) writeFileAtomic(join(directory, ENGINEER_TRANSCRIPT_FILE), `${JSON.stringify(proposal.transcript, null, 1)}\n`);
   writeFileAtomic(join(directory, 'candidate.json'), `${JSON.stringify(record, null, 2)}\n`);
 }
 
@@ -60,7 +64,7 @@ export async function tryCandidate(context: EvolveContext, input: CandidateInput
   });
   const reject = (stage: Exclude<CandidateOutcome, { accepted: true }>['stage'], reason: string, diagnostics?: string[], extra: Record<string, unknown> = {}): CandidateOutcome => {
     context.journal.append({ type: 'candidate-rejected', iteration, candidate, stage, reason, ...(diagnostics ? { diagnostics } : {}), ms: context.now() - started });
-    saveCandidate(context, candidate, { candidate, kind: input.kind, group: input.group, summary: proposal.summary, stage, reason, diagnostics, ...extra, ...provenance() }, proposal.files);
+    saveCandidate(context, candidate, { candidate, kind: input.kind, group: input.group, summary: proposal.summary, stage, reason, diagnostics, ...extra, ...provenance() }, proposal);
     context.progress({ type: 'candidate-result', iteration, candidate, accepted: false, stage, reason });
     return { accepted: false, stage, reason, ...(diagnostics ? { diagnostics } : {}) };
   };
@@ -140,7 +144,7 @@ export async function tryCandidate(context: EvolveContext, input: CandidateInput
 
   function accept(finalVerdict: GateVerdict): CandidateOutcome {
     context.journal.append({ type: 'candidate-accepted', iteration, candidate, verdict: finalVerdict, ms: context.now() - started });
-    saveCandidate(context, candidate, { candidate, kind: input.kind, group: input.group, summary: proposal.summary, stage: 'accepted', reason: finalVerdict.reason, verdict: finalVerdict, ...provenance() }, proposal.files);
+    saveCandidate(context, candidate, { candidate, kind: input.kind, group: input.group, summary: proposal.summary, stage: 'accepted', reason: finalVerdict.reason, verdict: finalVerdict, ...provenance() }, proposal);
     context.progress({ type: 'candidate-result', iteration, candidate, accepted: true, stage: 'gate', reason: finalVerdict.reason });
     writeChangedPairs(context.directory, candidate, pairEpisodes(head, after));
     return { accepted: true, harness, proposal, verdict: finalVerdict, validation: { head, candidate: after } };

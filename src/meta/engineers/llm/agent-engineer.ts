@@ -205,8 +205,10 @@ export function createAgentEngineer(options: AgentEngineerOptions): AgentEnginee
         conversation.messages.push({ role: 'tool', toolCallId: call.id, name: call.name, content: answer.content });
       }
       if (submitted) {
-        conversations.set(submitted, { ...conversation, messages: [...conversation.messages] });
-        return submitted;
+        const messages = [...conversation.messages];
+        const proposal: Proposal = { ...submitted, transcript: messages };
+        conversations.set(proposal, { ...conversation, messages });
+        return proposal;
       }
     }
     return fail(`no submission within ${turns} turns`);
