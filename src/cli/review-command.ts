@@ -55,10 +55,11 @@ export function formatRun(run: RunSummary): string {
     fit(commit.info?.group.title ?? commit.subject, GROUP_WIDTH),
     commit.info ? deltaWithInterval(commit.info) : '?',
     commit.info?.engineer ?? '?',
-    engineerSpend(commit.info?.engineerSpend),
     shortDate(commit.date),
+    engineerSpend(commit.info?.engineerSpend),
   ]);
-  lines.push(table(['commit', 'module', 'failure group', 'held-out Δ points [95% interval]', 'engineer', 'engineer spend', 'date (UTC)'], rows));
+  // The spend comes last: the columns before it keep their places for anyone reading them by position.
+  lines.push(table(['commit', 'module', 'failure group', 'held-out Δ points [95% interval]', 'engineer', 'date (UTC)', 'engineer spend'], rows));
   lines.push('', `a commit: bridle show ${run.commits[0]!.sha.slice(0, 10)}    take the run: bridle adopt ${run.runId}`);
   return lines.join('\n');
 }

@@ -149,6 +149,7 @@ describe('engineer spend in review', () => {
     } as never);
     expect(text).toContain('engineer spend');
     expect(text).toContain('agent claude-sonnet-4-5 · 61.2k+4.2k tok · $0.2469 · 9 calls · 14 tool calls · 2 experiments');
-    expect(text.split('\n').find((line) => line.startsWith('bbbbbbbbbb'))).toMatch(/ — /);
+    expect(text.split('\n').find((line) => line.startsWith('aaaaaaaaaa'))).toMatch(/2025-01-01 00:00 {2}agent claude-sonnet-4-5 · /);
+    expect(text.split('\n').find((line) => line.startsWith('bbbbbbbbbb'))).toMatch(/2025-01-01 00:00 {2}—\s*$/);
   });
 });
