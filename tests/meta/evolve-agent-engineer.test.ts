@@ -5,7 +5,7 @@
  * sees its train scores, and submits; the change then passes the real check, replay, screen, activation
  * and gate, and is committed with the engineer's spend in its trailers.
  */
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCliAsync } from '../helpers/cli.ts';
@@ -20,9 +20,11 @@ const GOOD_MODULE = readFileSync(new URL('../fixtures/retail-example-harness/tol
 const BROKEN_MODULE = GOOD_MODULE.replace("why: '", "guard() { return { blok: 'x' }; },\n  why: '");
 
 let server: ScriptedServer | undefined;
+const projects: string[] = [];
 afterEach(async () => {
   await server?.close();
   server = undefined;
+  while (projects.length > 0) rmSync(projects.pop()!, { recursive: true, force: true });
 });
 
 type Block = { type: string; id?: string; text?: string; content?: string; tool_use_id?: string; name?: string; input?: unknown };
@@ -87,6 +89,7 @@ describe('bridle evolve --engineer anthropic/<model> (agentic by default) agains
   it('browses, is refused validation episodes, experiments, fixes, submits, and commits the module with its spend', async () => {
     server = await startScriptedServer((request) => ({ body: script(request) }));
     const { root, env } = temporaryProject('bridle-agent-');
+    projects.push(root);
     await runCliAsync(['init'], root, env);
     const result = await runCliAsync(
       ['evolve', '--env', 'retail', '--engineer', 'anthropic/claude-test', '--iterations', '1', '--trials', '1', '--train-trials', '1', '--no-pruning', '--engineer-turns', '8', '--json'],

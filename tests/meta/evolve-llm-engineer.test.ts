@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCliAsync } from '../helpers/cli.ts';
@@ -20,14 +20,17 @@ function isRepair(request: RecordedRequest): boolean {
 }
 
 let server: ScriptedServer | undefined;
+const projects: string[] = [];
 afterEach(async () => {
   await server?.close();
   server = undefined;
+  while (projects.length > 0) rmSync(projects.pop()!, { recursive: true, force: true });
 });
 
 async function evolveWith(script: (request: RecordedRequest) => Record<string, unknown>) {
   server = await startScriptedServer((request) => ({ body: script(request) }));
   const { root, env } = temporaryProject('bridle-llm-');
+  projects.push(root);
   await runCliAsync(['init'], root, env);
   const result = await runCliAsync(
     ['evolve', '--env', 'retail', '--engineer', 'anthropic/claude-test', '--engineer-mode', 'single', '--iterations', '1', '--trials', '1', '--train-trials', '1', '--no-pruning', '--json'],
