@@ -1,0 +1,139 @@
+/**
+ * The oracle: the correct remaining plan from whatever state the machine is in.
+ *
+ * - Reads of the gold plan remain until they have succeeded once (same tool, same command).
+ * - A question: put back any file the agent changed, then read, then answer.
+ * - A change or a script: done when the goal holds. Otherwise the shortest tail of the gold changes that
+ *   reaches the goal from here, found by running it on a copy of the machine (so a half-done job resumes
+ *   where it stands, and an idempotent command is simply run again). When no tail reaches the goal (the
+ *   agent broke something the gold commands do not touch), a repair: remove what should not be there,
+ *   recreate what is missing, fix modes, each as an explicit command or write_file.
+ */
+import { callStep, finishStep, hashOf, type CallRecord, type OracleStep } from '../../src/toolkit/index.ts';
+import type { Machine } from './machine.ts';
+import type { Shell } from './shell.ts';
+import { bashStep, shellQuote, type OsTask } from './task.ts';
+import { viewOf, type ViewEntry } from './tree.ts';
+import { runCase, treeDifferences } from './verify.ts';
+
+/** Remembers which gold tail reaches the goal from which state (simulations cost a shell run each). */
+export type TailCache = Map<string, number>;
+
+const MAX_CACHE = 5000;
+
+/** The command of a bash call, with runs of white space collapsed (a padded copy counts as the same read). */
+function sameRead(call: CallRecord, step: OracleStep): boolean {
+  if (step.action.kind !== 'call' || call.tool !== step.action.tool || !call.result.ok) return false;
+  if (call.tool !== 'bash') return JSON.stringify(call.args) === JSON.stringify(step.action.arguments);
+  const squash = (value: unknown) => String(value ?? '').trim().replace(/\s+/g, ' ');
+  return squash(call.args.command) === squash(step.action.arguments.command);
+}
+
+/** True when the machine meets the goal of a change or a script task. */
+export function goalHolds(task: OsTask, machine: Machine, shell: Shell): boolean {
+  const goal = task.goal;
+  if (goal.kind === 'answer') return treeDifferences(viewOf(machine.files), viewOf(task.world)).length === 0;
+  if (goal.kind === 'state') return treeDifferences(viewOf(machine.files), goal.expected).length === 0;
+  const script = machine.files[goal.path];
+  if (script?.type !== 'file' || (script.mode & 0o100) === 0) return false;
+  return goal.cases.every((testCase) => runCase({ task, shell }, goal.path, script, testCase) === null);
+}
+
+/** Run calls of a plan on a copy of the machine (write_file directly, bash through the shell). */
+function simulate(machine: Machine, steps: readonly OracleStep[], shell: Shell): Machine {
+  let current: Machine = structuredClone(machine);
+  for (const step of steps) {
+    if (step.action.kind !== 'call') continue;
+    if (step.action.tool === 'bash') {
+      current = shell.run(current, [String(step.action.arguments.command)]).machine;
+    } else if (step.action.tool === 'write_file') {
+      const path = String(step.action.arguments.path);
+      const existing = current.files[path];
+      const parts = path.split('/').filter(Boolean);
+      for (let index = 0; index < parts.length - 1; index++) {
+        const directory = `/${parts.slice(0, index + 1).join('/')}`;
+        if (!current.files[directory]) current.files[directory] = { type: 'directory', mode: 0o755, mtime: current.now };
+      }
+      current.files[path] = { type: 'file', content: String(step.action.arguments.content), mode: existing?.type === 'file' ? existing.mode : 0o644, mtime: current.now };
+    }
+  }
+  return current;
+}
+
+/** The remaining plan for a task from the machine as it is, given the calls made so far. */
+export function remainingPlan(task: OsTask, machine: Machine, calls: readonly CallRecord[], shell: Shell, cache: TailCache): OracleStep[] {
+  const reads = task.inspects.filter((step) => !calls.some((call) => sameRead(call, step)));
+  const finish = finishStep(task.finalMessage);
+  if (task.goal.kind === 'answer') {
+    const restore = goalHolds(task, machine, shell) ? [] : repair(machine, viewOf(task.world));
+    return [...restore, ...reads, finish];
+  }
+  if (goalHolds(task, machine, shell)) return [finish];
+  const start = tailReachingGoal(task, machine, shell, cache);
+  if (start !== null) return [...reads, ...task.writes.slice(start), finish];
+  if (task.goal.kind === 'state') return [...repair(machine, task.goal.expected), finish];
+  // A script task with every gold tail failing: the gold plan writes the whole script again, so what is
+  // left to clear is whatever stands in its way (a directory at its path, a file where a parent should be).
+  const path = task.goal.path;
+  const parts = path.split('/').filter(Boolean);
+  const parents = parts.slice(0, -1).map((_, index) => `/${parts.slice(0, index + 1).join('/')}`);
+  const blocking = [...parents.filter((parent) => machine.files[parent] && machine.files[parent]!.type !== 'directory'), ...(machine.files[path] && machine.files[path]!.type !== 'file' ? [path] : [])];
+  return [...(blocking.length > 0 ? [bashStep(`rm -rf ${blocking.map(shellQuote).join(' ')}`, 'write')] : []), ...task.writes, finish];
+}
+
+/** The index of the shortest tail of the gold writes that reaches the goal from here, or null. */
+function tailReachingGoal(task: OsTask, machine: Machine, shell: Shell, cache: TailCache): number | null {
+  const key = `${task.id}:${hashOf({ view: viewOf(machine.files), cwd: machine.cwd })}`;
+  const cached = cache.get(key);
+  if (cached !== undefined) return cached < 0 ? null : cached;
+  let found = -1;
+  for (let start = task.writes.length - 1; start >= 0; start--) {
+    if (goalHolds(task, simulate(machine, task.writes.slice(start), shell), shell)) {
+      found = start;
+      break;
+    }
+  }
+  if (cache.size >= MAX_CACHE) cache.clear();
+  cache.set(key, found);
+  return found < 0 ? null : found;
+}
+
+/**
+ * Explicit steps from one tree to another: remove what is extra (outermost paths only), create missing
+ * directories, write files whose content differs, then fix modes.
+ */
+export function repair(machine: Machine, target: Record<string, ViewEntry>): OracleStep[] {
+  const current = viewOf(machine.files);
+  const steps: OracleStep[] = [];
+  const extra = Object.keys(current)
+    .filter((path) => !(path in target) || current[path]!.type !== target[path]!.type)
+    .sort();
+  const outermost = extra.filter((path) => !extra.some((other) => other !== path && path.startsWith(`${other}/`)));
+  if (outermost.length > 0) steps.push(bashStep(`rm -rf ${outermost.map(shellQuote).join(' ')}`, 'write'));
+  const missingDirectories = Object.keys(target)
+    .filter((path) => target[path]!.type === 'directory' && (!(path in current) || current[path]!.type !== 'directory'))
+    .sort();
+  if (missingDirectories.length > 0) steps.push(bashStep(`mkdir -p ${missingDirectories.map(shellQuote).join(' ')}`, 'write'));
+  const modes = new Map<number, string[]>();
+  for (const path of Object.keys(target).sort()) {
+    const wanted = target[path]!;
+    const present = outermost.some((removed) => path === removed || path.startsWith(`${removed}/`)) ? undefined : current[path];
+    if (wanted.type === 'file') {
+      if (present?.type !== 'file' || present.content !== wanted.content || present.encoding !== wanted.encoding) {
+        steps.push(callStep('write_file', { path, content: wanted.content }, 'write'));
+        if (wanted.mode !== (present?.type === 'file' ? present.mode : 0o644)) modes.set(wanted.mode, [...(modes.get(wanted.mode) ?? []), path]);
+        continue;
+      }
+    } else if (wanted.type === 'symlink') {
+      if (present?.type !== 'symlink' || present.target !== wanted.target) steps.push(bashStep(`ln -sfn ${shellQuote(wanted.target)} ${shellQuote(path)}`, 'write'));
+      continue;
+    }
+    const mode = present && present.type !== 'symlink' ? present.mode : 0o755;
+    if (wanted.mode !== mode) modes.set(wanted.mode, [...(modes.get(wanted.mode) ?? []), path]);
+  }
+  for (const [mode, paths] of [...modes].sort((a, b) => a[0] - b[0])) {
+    steps.push(bashStep(`chmod ${mode.toString(8)} ${paths.map(shellQuote).join(' ')}`, 'write'));
+  }
+  return steps;
+}
+

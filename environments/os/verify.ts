@@ -1,0 +1,134 @@
+/**
+ * The verifier. A question: the final message must carry the answer (a number, a text, or a set or list
+ * of lines), and the files must be as they were (`policy:read-only`; /tmp is free). A change: the file
+ * tree must equal the expected one (`state`; times and /tmp aside), differences named by path and field.
+ * A script: it must exist and be executable (`state`), and each test run on the starting machine must
+ * print what is expected (`output:script`).
+ */
+import { check, compareRecords, verdict, type StateDifference, type Verification, type VerificationCheck } from '../../src/toolkit/index.ts';
+import { canonicalEqual } from '../../src/toolkit/index.ts';
+import { HOME, type Entry, type Machine } from './machine.ts';
+import type { Shell } from './shell.ts';
+import { shellQuote, type Answer, type OsTask, type ScriptCase } from './task.ts';
+import { START_TIME, viewOf } from './tree.ts';
+
+/** Strip what commonly wraps an answer: surrounding space, one code fence or pair of quotes, a final full stop. */
+export function normaliseAnswer(message: string): string {
+  let text = message.trim();
+  const fenced = /^```[A-Za-z]*\n?([\s\S]*?)\n?```$/.exec(text);
+  if (fenced) text = fenced[1]!.trim();
+  if (text.length >= 2 && /^["'`]/.test(text) && text.endsWith(text[0]!)) text = text.slice(1, -1).trim();
+  return text.replace(/\.$/, '').trim();
+}
+
+/** Split a multi-value answer into items (newlines, commas or spaces), without a leading "./". */
+function items(text: string): string[] {
+  return text
+    .split(/[\s,]+/)
+    .map((item) => item.replace(/^\.\//, ''))
+    .filter((item) => item !== '');
+}
+
+/** True when the final message gives exactly the expected answer. */
+export function answerMatches(answer: Answer, message: string): boolean {
+  const text = normaliseAnswer(message);
+  switch (answer.type) {
+    case 'integer':
+      return /^[+-]?\d+$/.test(text) && Number(text) === answer.value;
+    case 'text':
+      return text === answer.value;
+    case 'lines': {
+      const given = items(text);
+      return given.length === answer.values.length && new Set(given).size === given.length && answer.values.every((value) => given.includes(value));
+    }
+    case 'list':
+      return canonicalEqual(items(text), answer.values);
+  }
+}
+
+/** Everything the verifier looks at. */
+export interface EpisodeFacts {
+  task: OsTask;
+  machine: Machine;
+  finalMessage: string | null;
+  shell: Shell;
+}
+
+export function verifyEpisode(facts: EpisodeFacts): Verification {
+  const { task, machine, finalMessage } = facts;
+  const finished = check('finished', finalMessage !== null, finalMessage !== null ? 'the episode ended with a final message' : 'no final message');
+  const goal = task.goal;
+  if (goal.kind === 'answer') {
+    const passed = finalMessage !== null && answerMatches(goal.answer, finalMessage);
+    const untouched = treeDifferences(viewOf(machine.files), viewOf(task.world));
+    return verdict(
+      [
+        check('output:answer', passed, passed ? 'the final message gives the expected answer' : `the final message does not give the expected answer (${goal.answer.type})`),
+        check('policy:read-only', untouched.length === 0, untouched.length === 0 ? 'no file was changed' : `a question must not change files: ${describe(untouched)}`),
+        finished,
+      ],
+      { differences: untouched },
+    );
+  }
+  if (goal.kind === 'state') {
+    const differences = treeDifferences(viewOf(machine.files), goal.expected);
+    return verdict(
+      [check('state', differences.length === 0, differences.length === 0 ? 'the files are as requested' : `the files differ from the request: ${describe(differences)}`), finished],
+      { differences },
+    );
+  }
+  const script = machine.files[goal.path];
+  const executable = script?.type === 'file' && (script.mode & 0o100) !== 0;
+  const checks: VerificationCheck[] = [
+    check('state', executable, script?.type !== 'file' ? `${goal.path} does not exist` : executable ? `${goal.path} exists and is executable` : `${goal.path} is not executable`),
+  ];
+  const differences: StateDifference[] = executable ? [] : [{ table: 'files', key: goal.path, field: script?.type === 'file' ? 'mode' : 'type' }];
+  if (script?.type === 'file') {
+    goal.cases.forEach((testCase, index) => {
+      const problem = runCase(facts, goal.path, script, testCase);
+      checks.push(check('output:script', problem === null, problem === null ? `run ${index + 1} printed what was expected` : `run ${index + 1} (${commandLine(goal.path, testCase)}): ${problem}`));
+      if (problem !== null) differences.push({ table: 'script-runs', key: `run-${index + 1}`, field: 'stdout' });
+    });
+  } else {
+    checks.push(check('output:script', false, 'there is no script to run'));
+  }
+  checks.push(finished);
+  return verdict(checks, { differences });
+}
+
+function commandLine(path: string, testCase: ScriptCase): string {
+  return [path.replace(HOME, '~'), ...testCase.args.map(shellQuote)].join(' ');
+}
+
+/** Lines without trailing space, trailing blank lines dropped. */
+function lines(text: string): string[] {
+  const result = text.split('\n').map((line) => line.trimEnd());
+  while (result.length > 0 && result.at(-1) === '') result.pop();
+  return result;
+}
+
+/** Run one test of a script on the starting machine (with the agent's script in place); null when it passes. */
+export function runCase(facts: Pick<EpisodeFacts, 'task' | 'shell'>, path: string, script: Entry, testCase: ScriptCase): string | null {
+  const machine: Machine = { files: { ...structuredClone(facts.task.world), [path]: structuredClone(script) }, cwd: HOME, now: START_TIME, seed: 1, commands: 0 };
+  const command = [shellQuote(path), ...testCase.args.map(shellQuote)].join(' ');
+  const { outcomes, machine: after } = facts.shell.run(machine, [command]);
+  const outcome = outcomes[0]!;
+  if (outcome.exitCode !== 0) return `exit status ${outcome.exitCode}${outcome.stderr ? `: ${outcome.stderr.trim().split('\n')[0]}` : ''}`;
+  if (!canonicalEqual(lines(outcome.stdout), lines(testCase.stdout))) return `printed ${JSON.stringify(outcome.stdout.slice(0, 200))}, expected ${JSON.stringify(testCase.stdout)}`;
+  for (const [file, content] of Object.entries(testCase.files ?? {})) {
+    const entry = after.files[file];
+    if (entry?.type !== 'file') return `${file} was not created`;
+    if (entry.content !== content) return `${file} does not have the expected content`;
+  }
+  return null;
+}
+
+/** Path by path (and field by field) differences between two trees. */
+export function treeDifferences(actual: Record<string, unknown>, expected: Record<string, unknown>): StateDifference[] {
+  return compareRecords({ files: actual }, { files: expected });
+}
+
+function describe(differences: readonly StateDifference[]): string {
+  const shown = differences.slice(0, 6).map((difference) => (difference.field ? `${difference.key} (${difference.field})` : difference.key));
+  return `${shown.join(', ')}${differences.length > shown.length ? `, and ${differences.length - shown.length} more` : ''}`;
+}
