@@ -64,6 +64,8 @@ export interface ShellRequest {
   now: number;
   seed: number;
   commands: string[];
+  /** Run with just-bash's defense-in-depth layer (patched globals around every command; several times slower). */
+  hardened: boolean;
 }
 
 /** The worker's answer: each command's outcome and the machine afterwards. */

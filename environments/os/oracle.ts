@@ -16,7 +16,10 @@ import { bashStep, shellQuote, type OsTask } from './task.ts';
 import { viewOf, type ViewEntry } from './tree.ts';
 import { runCase, treeDifferences } from './verify.ts';
 
-/** Remembers which gold tail reaches the goal from which state (simulations cost a shell run each). */
+/**
+ * Remembers which gold tail reaches the goal from which state, and whether a script passes its tests:
+ * both cost shell runs, and the oracle is asked at every step.
+ */
 export type TailCache = Map<string, number>;
 
 const MAX_CACHE = 5000;
@@ -29,14 +32,24 @@ function sameRead(call: CallRecord, step: OracleStep): boolean {
   return squash(call.args.command) === squash(step.action.arguments.command);
 }
 
-/** True when the machine meets the goal of a change or a script task. */
-export function goalHolds(task: OsTask, machine: Machine, shell: Shell): boolean {
+/** True when the machine meets the goal of a task (a question's goal: every file as it was). */
+export function goalHolds(task: OsTask, machine: Machine, shell: Shell, cache: TailCache): boolean {
   const goal = task.goal;
   if (goal.kind === 'answer') return treeDifferences(viewOf(machine.files), viewOf(task.world)).length === 0;
   if (goal.kind === 'state') return treeDifferences(viewOf(machine.files), goal.expected).length === 0;
   const script = machine.files[goal.path];
   if (script?.type !== 'file' || (script.mode & 0o100) === 0) return false;
-  return goal.cases.every((testCase) => runCase({ task, shell }, goal.path, script, testCase) === null);
+  const key = `${task.id}:script:${hashOf(script.content)}`;
+  const known = cache.get(key);
+  if (known !== undefined) return known === 1;
+  const passes = goal.cases.every((testCase) => runCase({ task, shell }, goal.path, script, testCase) === null);
+  remember(cache, key, passes ? 1 : 0);
+  return passes;
+}
+
+function remember(cache: TailCache, key: string, value: number): void {
+  if (cache.size >= MAX_CACHE) cache.clear();
+  cache.set(key, value);
 }
 
 /** Run calls of a plan on a copy of the machine (write_file directly, bash through the shell). */
@@ -65,10 +78,10 @@ export function remainingPlan(task: OsTask, machine: Machine, calls: readonly Ca
   const reads = task.inspects.filter((step) => !calls.some((call) => sameRead(call, step)));
   const finish = finishStep(task.finalMessage);
   if (task.goal.kind === 'answer') {
-    const restore = goalHolds(task, machine, shell) ? [] : repair(machine, viewOf(task.world));
+    const restore = goalHolds(task, machine, shell, cache) ? [] : repair(machine, viewOf(task.world));
     return [...restore, ...reads, finish];
   }
-  if (goalHolds(task, machine, shell)) return [finish];
+  if (goalHolds(task, machine, shell, cache)) return [finish];
   const start = tailReachingGoal(task, machine, shell, cache);
   if (start !== null) return [...reads, ...task.writes.slice(start), finish];
   if (task.goal.kind === 'state') return [...repair(machine, task.goal.expected), finish];
@@ -83,18 +96,20 @@ export function remainingPlan(task: OsTask, machine: Machine, calls: readonly Ca
 
 /** The index of the shortest tail of the gold writes that reaches the goal from here, or null. */
 function tailReachingGoal(task: OsTask, machine: Machine, shell: Shell, cache: TailCache): number | null {
-  const key = `${task.id}:${hashOf({ view: viewOf(machine.files), cwd: machine.cwd })}`;
+  const view = viewOf(machine.files);
+  // From the untouched tree it is the whole gold plan (the tests check that it reaches the goal).
+  if (treeDifferences(view, viewOf(task.world)).length === 0) return 0;
+  const key = `${task.id}:tail:${hashOf({ view, cwd: machine.cwd })}`;
   const cached = cache.get(key);
   if (cached !== undefined) return cached < 0 ? null : cached;
   let found = -1;
   for (let start = task.writes.length - 1; start >= 0; start--) {
-    if (goalHolds(task, simulate(machine, task.writes.slice(start), shell), shell)) {
+    if (goalHolds(task, simulate(machine, task.writes.slice(start), shell), shell, cache)) {
       found = start;
       break;
     }
   }
-  if (cache.size >= MAX_CACHE) cache.clear();
-  cache.set(key, found);
+  remember(cache, key, found);
   return found < 0 ? null : found;
 }
 

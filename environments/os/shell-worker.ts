@@ -133,6 +133,7 @@ async function run(request: ShellRequest): Promise<ShellResponse> {
     commands: COMMANDS,
     executionLimits: LIMITS,
     processInfo: { pid: 4242, ppid: 4241, uid: 1000, gid: 1000 },
+    defenseInDepth: request.hardened,
     // sleep advances the virtual clock instead of waiting.
     sleep: async (milliseconds: number) => {
       clock.now += Math.max(0, Math.floor(milliseconds));

@@ -21,6 +21,13 @@ export interface Shell {
 export interface ShellOptions {
   /** Wall-clock limit of one request; past it the worker is replaced and the command reported as timed out. */
   timeoutMs?: number;
+  /**
+   * Run just-bash's defense-in-depth layer too (default false). It patches JavaScript globals around every
+   * command against escapes from the interpreter into the host realm; here the interpreter already runs
+   * in a worker thread of its own with nothing of the host in it, runs no JavaScript or Python (those
+   * commands are not offered), and the layer makes each command several times slower.
+   */
+  hardened?: boolean;
 }
 
 /** Exit status of a command the shell gave up on, as `timeout` reports it. */
@@ -63,7 +70,7 @@ export function createShell(options: ShellOptions = {}): Shell {
   return {
     run(machine, commands) {
       connection ??= connect();
-      const request: ShellRequest = { files: machine.files, cwd: machine.cwd, now: machine.now, seed: seedOf(machine.seed, machine.commands), commands: [...commands] };
+      const request: ShellRequest = { files: machine.files, cwd: machine.cwd, now: machine.now, seed: seedOf(machine.seed, machine.commands), commands: [...commands], hardened: options.hardened ?? false };
       Atomics.store(connection.flag, 0, 0);
       connection.port.postMessage(request);
       const waited = Atomics.wait(connection.flag, 0, 0, timeoutMs);

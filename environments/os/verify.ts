@@ -17,6 +17,7 @@ export function normaliseAnswer(message: string): string {
   let text = message.trim();
   const fenced = /^```[A-Za-z]*\n?([\s\S]*?)\n?```$/.exec(text);
   if (fenced) text = fenced[1]!.trim();
+  text = text.replace(/\.$/, '').trim();
   if (text.length >= 2 && /^["'`]/.test(text) && text.endsWith(text[0]!)) text = text.slice(1, -1).trim();
   return text.replace(/\.$/, '').trim();
 }

@@ -1,0 +1,155 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createOs } from '../../environments/os/index.ts';
+import { answerMatches } from '../../environments/os/verify.ts';
+import { solve } from './helpers.ts';
+
+const os = createOs();
+afterAll(() => os.shell.close());
+const tasks = os.tasks.map((info) => os.task(info.id));
+const byTemplate = (template: string) => tasks.find((task) => task.template === template)!;
+
+describe('os: the oracle', () => {
+  it('solves every task of every split from the start, every call succeeding', () => {
+    for (const task of tasks) {
+      const session = os.reset(task.id, 3);
+      expect(solve(session), task.id).toEqual([]);
+      const verification = session.verify();
+      expect(verification.success, `${task.id} ${JSON.stringify(verification.checks)}`).toBe(true);
+      expect(verification.reward).toBe(1);
+    }
+  });
+
+  it('tags reads as inspect and changes as write, and ends with finish', () => {
+    for (const task of tasks) {
+      const plan = os.reset(task.id, 0).oracle();
+      expect(plan.at(-1)!.purpose).toBe('finish');
+      for (const step of plan.slice(0, -1)) {
+        const action = step.action;
+        if (action.kind !== 'call') throw new Error(`${task.id}: a finish before the end of the plan`);
+        if (action.tool !== 'bash') expect(step.purpose, task.id).toBe(os.tools.find((tool) => tool.name === action.tool)!.readOnly ? 'inspect' : 'write');
+      }
+      expect(plan.filter((step) => step.purpose === 'write').length, task.id).toBe(task.writes.length);
+    }
+  });
+
+  it('resumes a half-done change where it stands', () => {
+    const task = byTemplate('clean-build');
+    const session = os.reset(task.id, 0);
+    const first = task.writes[0]!.action;
+    if (first.kind !== 'call') throw new Error('expected a call');
+    expect(session.step(first.tool, first.arguments).ok).toBe(true);
+    const plan = session.oracle();
+    expect(plan.map((step) => step.purpose)).toEqual(['inspect', 'write', 'finish']);
+    expect(plan[1]).toEqual(task.writes[1]);
+  });
+
+  it('recovers from a wrong move on a change or script task of every template', () => {
+    const seen = new Set<string>();
+    const sample = tasks.filter((candidate) => candidate.goal.kind !== 'answer' && !seen.has(candidate.template) && seen.add(candidate.template));
+    expect(sample.length).toBeGreaterThanOrEqual(18);
+    for (const task of sample) {
+      const session = os.reset(task.id, 0);
+      // A careless move: delete a file the task does not ask to touch, and drop a stray file beside it.
+      const victim = Object.keys(task.world).find((path) => path.startsWith('/home/user/') && task.world[path]!.type === 'file')!;
+      expect(session.step('bash', { command: `rm -f '${victim}' && echo oops > ~/stray.txt` }).ok).toBe(true);
+      expect(solve(session), task.id).toEqual([]);
+      expect(session.verify().success, `${task.id} ${JSON.stringify(session.verify().checks)}`).toBe(true);
+    }
+  });
+
+  it('recovers from a wrong change made with the task\'s own tools, and from a broken script', () => {
+    const permissions = byTemplate('scripts-executable');
+    const wrong = os.reset(permissions.id, 0);
+    expect(wrong.step('bash', { command: 'chmod 777 ~/bin/* && rm ~/bin/README' }).ok).toBe(true);
+    expect(solve(wrong)).toEqual([]);
+    expect(wrong.verify().success).toBe(true);
+
+    const script = byTemplate('greet');
+    if (script.goal.kind !== 'script') throw new Error('expected a script task');
+    const broken = os.reset(script.id, 0);
+    broken.step('write_file', { path: script.goal.path, content: '#!/bin/bash\necho "Hello, $1!"\n' });
+    broken.step('bash', { command: `chmod +x ${script.goal.path}` });
+    const plan = broken.oracle();
+    expect(plan.map((step) => step.purpose)).toEqual(['inspect', 'write', 'write', 'finish']);
+    expect(solve(broken)).toEqual([]);
+    expect(broken.verify().success).toBe(true);
+  });
+
+  it('puts back what was changed before answering a question', () => {
+    const task = byTemplate('count-shell');
+    const session = os.reset(task.id, 0);
+    session.step('bash', { command: "sed -i '1d' /etc/passwd" });
+    const plan = session.oracle();
+    expect(plan[0]).toMatchObject({ purpose: 'write', action: { kind: 'call', tool: 'write_file', arguments: { path: '/etc/passwd' } } });
+    expect(solve(session)).toEqual([]);
+    expect(session.verify().success).toBe(true);
+  });
+});
+
+describe('os: the verifier', () => {
+  it('fails a wrong change and names the files that differ', () => {
+    const task = byTemplate('jpeg-to-jpg');
+    const session = os.reset(task.id, 0);
+    // Renames only the lower-case .jpeg files, misses the upper-case ones, and leaves a stray file.
+    session.step('bash', { command: 'cd ~/Pictures/2024 && for f in *.jpeg; do mv "$f" "${f%.jpeg}.jpg"; done; touch ~/Pictures/2024/done' });
+    session.finish('Renamed.');
+    const verification = session.verify();
+    expect(verification.success).toBe(false);
+    expect(verification.reward).toBe(0);
+    expect(verification.checks.find((check) => check.name === 'state')!.passed).toBe(false);
+    const keys = verification.differences.map((difference) => difference.key);
+    expect(keys).toContain('/home/user/Pictures/2024/done');
+    expect(keys.some((key) => /\.JPEG$/.test(key))).toBe(true);
+    expect(verification.differences.every((difference) => difference.table === 'files')).toBe(true);
+  });
+
+  it('names a mode difference by its field', () => {
+    const task = byTemplate('lock-ssh');
+    const session = os.reset(task.id, 0);
+    session.step('bash', { command: 'chmod 700 ~/.ssh' });
+    session.finish('Done.');
+    const verification = session.verify();
+    expect(verification.success).toBe(false);
+    expect(verification.differences.length).toBeGreaterThan(0);
+    expect(verification.differences.every((difference) => difference.field === 'mode')).toBe(true);
+  });
+
+  it('fails a wrong answer, and a right answer given after changing files', () => {
+    const task = byTemplate('status-count');
+    if (task.goal.kind !== 'answer') throw new Error('expected a question');
+    const wrong = os.reset(task.id, 0);
+    wrong.finish(String(Number(task.finalMessage) + 1));
+    expect(wrong.verify().checks.map((check) => [check.name, check.passed])).toEqual([['output:answer', false], ['policy:read-only', true], ['finished', true]]);
+
+    const meddled = os.reset(task.id, 0);
+    meddled.step('bash', { command: 'echo "# checked" >> /var/log/nginx/access.log' });
+    meddled.finish(task.finalMessage);
+    const verification = meddled.verify();
+    expect(verification.checks.map((check) => [check.name, check.passed])).toEqual([['output:answer', true], ['policy:read-only', false], ['finished', true]]);
+    expect(verification.differences).toEqual([{ table: 'files', key: '/var/log/nginx/access.log', field: 'content' }]);
+  });
+
+  it('runs a script task\'s tests and says which run failed', () => {
+    const task = byTemplate('count-extension');
+    if (task.goal.kind !== 'script') throw new Error('expected a script task');
+    const session = os.reset(task.id, 0);
+    session.step('write_file', { path: task.goal.path, content: '#!/bin/bash\nls "$1" | grep -c "\\.$2$"\n' });
+    session.finish('Done.');
+    expect(session.verify().checks[0]).toMatchObject({ name: 'state', passed: false, detail: `${task.goal.path} is not executable` });
+    session.step('bash', { command: `chmod +x ${task.goal.path}` });
+    const verification = session.verify();
+    expect(verification.success).toBe(false);
+    expect(verification.checks.filter((check) => check.name === 'output:script')).toHaveLength(task.goal.cases.length);
+  });
+
+  it('reads answers the way people write them, and no looser', () => {
+    expect(answerMatches({ type: 'integer', value: 42 }, ' 42\n')).toBe(true);
+    expect(answerMatches({ type: 'integer', value: 42 }, '`42`')).toBe(true);
+    expect(answerMatches({ type: 'integer', value: 42 }, 'The answer is 42')).toBe(false);
+    expect(answerMatches({ type: 'text', value: '203.0.113.7' }, '"203.0.113.7".')).toBe(true);
+    expect(answerMatches({ type: 'lines', values: ['src/a.py', 'src/b.py'] }, './src/b.py\n./src/a.py')).toBe(true);
+    expect(answerMatches({ type: 'lines', values: ['ann', 'bob'] }, 'ann, bob')).toBe(true);
+    expect(answerMatches({ type: 'lines', values: ['ann', 'bob'] }, 'ann\nbob\ncid')).toBe(false);
+    expect(answerMatches({ type: 'list', values: ['ann', 'bob'] }, 'bob\nann')).toBe(false);
+  });
+});
