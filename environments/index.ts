@@ -5,6 +5,7 @@
 import type { EnvironmentFactory } from '../src/contracts/environment.ts';
 import { createOs } from './os/index.ts';
 import { createRetail } from './retail/index.ts';
+import { createWebshop } from './webshop/index.ts';
 
 /** A built-in environment: how to build it and how to describe it in `bridle envs`. */
 export interface BuiltinEnvironment {
@@ -27,5 +28,9 @@ export const BUILTIN_ENVIRONMENTS: Readonly<Record<string, BuiltinEnvironment>> 
   os: {
     create: createOs,
     summary: 'Shell tasks on a simulated Linux machine (just-bash, generated file trees), AgentBench OS style (ours).',
+  },
+  webshop: {
+    create: createWebshop,
+    summary: 'A WebShop-like store: about 1,100 generated products behind full-text search; buy what the request describes (partial reward).',
   },
 };
