@@ -3,7 +3,7 @@
  * accounts of a Debian server plus people and service accounts), and the home directories under /home,
  * some of them left behind by deleted accounts. AgentBench's user questions, answered from the files.
  */
-import { createRandom, seedOf } from '../../../src/toolkit/index.ts';
+import { callStep, createRandom, seedOf } from '../../../src/toolkit/index.ts';
 import { HOME, type FileTable } from '../machine.ts';
 import { FIRST_NAMES, LAST_NAMES, pickDistinct } from '../names.ts';
 import { bashStep, type TaskDraft } from '../task.ts';
@@ -152,7 +152,7 @@ export function accountsTasks(seed: number): TaskDraft[] {
       drafts.push({
         family: 'accounts', difficulty: 'hard', template: 'orphan-homes', world: w.files,
         instruction: 'Some directories in /home belong to no account: no entry in /etc/passwd has them as its home directory. Which ones? Answer with the directory names, one per line.',
-        inspects: [bashStep("comm -23 <(ls /home | sort) <(cut -d: -f6 /etc/passwd | grep '^/home/' | cut -d/ -f3 | sort)", 'inspect')],
+        inspects: [callStep('list_directory', { path: '/home' }, 'inspect'), bashStep("comm -23 <(ls /home | sort) <(cut -d: -f6 /etc/passwd | grep '^/home/' | cut -d/ -f3 | sort)", 'inspect')],
         writes: [], goal: { kind: 'answer', answer: { type: 'lines', values } }, finalMessage: values.join('\n'),
       });
     }
@@ -177,7 +177,7 @@ export function accountsTasks(seed: number): TaskDraft[] {
       drafts.push({
         family: 'accounts', difficulty: 'medium', template: 'groups-with-members', world: w.files,
         instruction: `How many groups in /etc/group ${variant === 0 ? 'list at least one member' : 'list no members at all'}? Answer with the number only.`,
-        inspects: [bashStep(`awk -F: '$4 ${variant === 0 ? '!=' : '=='} ""' /etc/group | wc -l`, 'inspect')],
+        inspects: [bashStep('head -n 5 /etc/group', 'inspect'), bashStep(`awk -F: '$4 ${variant === 0 ? '!=' : '=='} ""' /etc/group | wc -l`, 'inspect')],
         writes: [], goal: { kind: 'answer', answer: { type: 'integer', value } }, finalMessage: String(value),
       });
     }

@@ -163,7 +163,7 @@ export function logsTasks(seed: number): TaskDraft[] {
       drafts.push({
         family: 'logs', difficulty: 'medium', template: 'top-client', world: w.files,
         instruction: `Which client IP address sent the most requests, counting both ${ACCESS} and ${ACCESS_OLD}? Answer with the IP address only.`,
-        inspects: [bashStep(`cat ${ACCESS} ${ACCESS_OLD} | awk '{print $1}' | sort | uniq -c | sort -rn | head -3`, 'inspect')],
+        inspects: [callStep('list_directory', { path: '/var/log/nginx' }, 'inspect'), bashStep(`cat ${ACCESS} ${ACCESS_OLD} | awk '{print $1}' | sort | uniq -c | sort -rn | head -3`, 'inspect')],
         writes: [], goal: { kind: 'answer', answer: { type: 'text', value: top } }, finalMessage: top,
       });
     }
@@ -174,7 +174,7 @@ export function logsTasks(seed: number): TaskDraft[] {
       drafts.push({
         family: 'logs', difficulty: 'medium', template: 'failing-clients', world: w.files,
         instruction: `How many different client IPs got a server error (status 500 or above) on ${day} June 2024, according to ${ACCESS}? Answer with the number only.`,
-        inspects: [bashStep(`grep '${day}/Jun/2024' ${ACCESS} | awk '$9 >= 500 {print $1}' | sort -u | wc -l`, 'inspect')],
+        inspects: [bashStep(`head -n 2 ${ACCESS}`, 'inspect'), bashStep(`grep '${day}/Jun/2024' ${ACCESS} | awk '$9 >= 500 {print $1}' | sort -u | wc -l`, 'inspect')],
         writes: [], goal: { kind: 'answer', answer: { type: 'integer', value } }, finalMessage: String(value),
       });
     }
@@ -213,7 +213,7 @@ export function logsTasks(seed: number): TaskDraft[] {
       drafts.push({
         family: 'logs', difficulty: 'hard', template: 'failing-path', world: w.files,
         instruction: `Which request path produced the most server errors (status 500 or above) across ${ACCESS} and ${ACCESS_OLD}? Ignore query strings (/api/orders?page=2 counts as /api/orders). Answer with the path only.`,
-        inspects: [bashStep(`cat ${ACCESS} ${ACCESS_OLD} | awk '$9 >= 500 {split($7, part, "?"); print part[1]}' | sort | uniq -c | sort -rn | head -3`, 'inspect')],
+        inspects: [bashStep(`head -n 2 ${ACCESS}`, 'inspect'), bashStep(`cat ${ACCESS} ${ACCESS_OLD} | awk '$9 >= 500 {split($7, part, "?"); print part[1]}' | sort | uniq -c | sort -rn | head -3`, 'inspect')],
         writes: [], goal: { kind: 'answer', answer: { type: 'text', value: top } }, finalMessage: top,
       });
     }

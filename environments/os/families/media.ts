@@ -166,7 +166,7 @@ export function mediaTasks(seed: number): TaskDraft[] {
       drafts.push({
         family: 'media', difficulty: 'medium', template: 'total-size', world: w,
         instruction: `What is the total size in bytes of all .${extension} files under ${short}, subfolders included? Answer with the number only.`,
-        inspects: [bashStep(`find ${short} -type f -name '*.${extension}' -exec stat -c %s {} + | awk '{s += $1} END {print s}'`, 'inspect')],
+        inspects: [callStep('list_directory', { path: root }, 'inspect'), bashStep(`find ${short} -type f -name '*.${extension}' -exec stat -c %s {} + | awk '{s += $1} END {print s}'`, 'inspect')],
         writes: [], goal: { kind: 'answer', answer: { type: 'integer', value } }, finalMessage: String(value),
       });
     }

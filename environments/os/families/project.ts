@@ -107,7 +107,7 @@ export function projectTasks(seed: number): TaskDraft[] {
       drafts.push({
         family: 'project', difficulty: 'medium', template: 'find-definition', world: w.files,
         instruction: `Which Python files in ${short} define a function named ${special.definer}? List their paths relative to ${short}, one per line.`,
-        inspects: [bashStep(`cd ${short} && grep -rl 'def ${special.definer}(' --include='*.py' .`, 'inspect')],
+        inspects: [callStep('list_directory', { path: `${w.root}/src/${w.package}` }, 'inspect'), bashStep(`cd ${short} && grep -rl 'def ${special.definer}(' --include='*.py' .`, 'inspect')],
         writes: [], goal: { kind: 'answer', answer: { type: 'lines', values } }, finalMessage: values.join('\n'),
       });
     }

@@ -130,7 +130,7 @@ export function recordsTasks(seed: number): TaskDraft[] {
       drafts.push({
         family: 'records', difficulty: 'medium', template: 'region-product-units', world: w.files,
         instruction: `How many units of ${product} were sold in the ${region} region in total, over all the quarterly files in ~/data/sales? Answer with the number only.`,
-        inspects: [bashStep(`awk -F, 'FNR > 1 && $2 == "${region}" && $3 == "${product}" {s += $4} END {print s}' ~/data/sales/*.csv`, 'inspect')],
+        inspects: [bashStep('head -n 3 ~/data/sales/2024-Q1.csv', 'inspect'), bashStep(`awk -F, 'FNR > 1 && $2 == "${region}" && $3 == "${product}" {s += $4} END {print s}' ~/data/sales/*.csv`, 'inspect')],
         writes: [], goal: { kind: 'answer', answer: { type: 'integer', value } }, finalMessage: String(value),
       });
     }
@@ -181,7 +181,7 @@ export function recordsTasks(seed: number): TaskDraft[] {
       drafts.push({
         family: 'records', difficulty: 'medium', template: 'distinct-products', world: w.files,
         instruction: `How many different products appear in ~/data/sales/${quarter}.csv? Answer with the number only.`,
-        inspects: [bashStep(`tail -n +2 ~/data/sales/${quarter}.csv | cut -d, -f3 | sort -u | wc -l`, 'inspect')],
+        inspects: [bashStep(`head -n 3 ~/data/sales/${quarter}.csv`, 'inspect'), bashStep(`tail -n +2 ~/data/sales/${quarter}.csv | cut -d, -f3 | sort -u | wc -l`, 'inspect')],
         writes: [], goal: { kind: 'answer', answer: { type: 'integer', value } }, finalMessage: String(value),
       });
     }
