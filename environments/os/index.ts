@@ -44,9 +44,9 @@ export function createOs(options: { seed?: number } = {}): OsEnvironment {
       message: "The answer alone (e.g. '42' or '/var/log/nginx/access.log', several values one per line), or a short note when the task asked for changes.",
     },
     // The episode seed only seeds the shell's randomness ($RANDOM): the tree is the task's, always.
-    createState: (task, episodeSeed) => ({ files: structuredClone(task.world), cwd: HOME, now: START_TIME, seed: seedOf('os-shell', task.id, episodeSeed), commands: 0 }),
+    createState: (task, episodeSeed) => ({ files: structuredClone(task.world), cwd: HOME, now: START_TIME, seed: seedOf('os-shell', task.id, episodeSeed), commands: 0, journal: [] }),
     hashState: (machine) => hashOf(viewOf(machine.files)),
-    verify: (episode) => verifyEpisode({ task: episode.task, machine: episode.state, finalMessage: episode.finalMessage, shell }),
+    verify: (episode) => verifyEpisode({ task: episode.task, machine: episode.state, calls: episode.calls, finalMessage: episode.finalMessage, shell }),
     oracle: (episode) => remainingPlan(episode.task, episode.state, episode.calls, shell, cache),
   });
   return { ...environment, seed, shell };

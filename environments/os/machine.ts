@@ -48,6 +48,19 @@ export interface Machine {
   seed: number;
   /** Commands run so far (part of each command's random seed). */
   commands: number;
+  /** What each bash or write_file call did to the files, in call order (the dry-run rule is judged on it). */
+  journal: JournalEntry[];
+}
+
+/** The effect of one bash or write_file call. */
+export interface JournalEntry {
+  tool: string;
+  /** The call's arguments, to match the entry with its call in the episode's log. */
+  args: Record<string, unknown>;
+  /** True when any file, directory or mode changed. */
+  changed: boolean;
+  /** Existing paths it deleted, moved away or rewrote (outermost paths only; new files and mode changes are not listed). */
+  affected: string[];
 }
 
 /** What one command produced. */

@@ -73,29 +73,59 @@ function simulate(machine: Machine, steps: readonly OracleStep[], shell: Shell):
   return current;
 }
 
+/** A gold change: a write, and the dry run the rules require right before it when it is destructive. */
+interface Change {
+  confirm?: OracleStep;
+  write: OracleStep;
+}
+
+function changesOf(task: OsTask): Change[] {
+  const changes: Change[] = [];
+  let confirm: OracleStep | undefined;
+  for (const step of task.writes) {
+    if (step.purpose === 'confirm') confirm = step;
+    else {
+      changes.push({ ...(confirm ? { confirm } : {}), write: step });
+      confirm = undefined;
+    }
+  }
+  return changes;
+}
+
+/** The steps of a tail of changes; a dry run the agent has just done (its last call) is not asked again. */
+function stepsOf(changes: readonly Change[], calls: readonly CallRecord[]): OracleStep[] {
+  const last = calls.at(-1);
+  return changes.flatMap((change, index) => [
+    ...(change.confirm && !(index === 0 && last && sameRead(last, change.confirm)) ? [change.confirm] : []),
+    change.write,
+  ]);
+}
+
 /** The remaining plan for a task from the machine as it is, given the calls made so far. */
 export function remainingPlan(task: OsTask, machine: Machine, calls: readonly CallRecord[], shell: Shell, cache: TailCache): OracleStep[] {
   const reads = task.inspects.filter((step) => !calls.some((call) => sameRead(call, step)));
   const finish = finishStep(task.finalMessage);
   if (task.goal.kind === 'answer') {
-    const restore = goalHolds(task, machine, shell, cache) ? [] : repair(machine, viewOf(task.world));
+    const restore = goalHolds(task, machine, shell, cache) ? [] : repair(machine, viewOf(task.world), calls);
     return [...restore, ...reads, finish];
   }
   if (goalHolds(task, machine, shell, cache)) return [finish];
-  const start = tailReachingGoal(task, machine, shell, cache);
-  if (start !== null) return [...reads, ...task.writes.slice(start), finish];
-  if (task.goal.kind === 'state') return [...repair(machine, task.goal.expected), finish];
+  const changes = changesOf(task);
+  const start = tailReachingGoal(task, changes, machine, shell, cache);
+  if (start !== null) return [...reads, ...stepsOf(changes.slice(start), calls), finish];
+  if (task.goal.kind === 'state') return [...repair(machine, task.goal.expected, calls), finish];
   // A script task with every gold tail failing: the gold plan writes the whole script again, so what is
   // left to clear is whatever stands in its way (a directory at its path, a file where a parent should be).
   const path = task.goal.path;
   const parts = path.split('/').filter(Boolean);
   const parents = parts.slice(0, -1).map((_, index) => `/${parts.slice(0, index + 1).join('/')}`);
   const blocking = [...parents.filter((parent) => machine.files[parent] && machine.files[parent]!.type !== 'directory'), ...(machine.files[path] && machine.files[path]!.type !== 'file' ? [path] : [])];
-  return [...(blocking.length > 0 ? [bashStep(`rm -rf ${blocking.map(shellQuote).join(' ')}`, 'write')] : []), ...task.writes, finish];
+  const clear = blocking.length > 0 ? [bashStep(`ls -d ${blocking.map(shellQuote).join(' ')}`, 'confirm'), bashStep(`rm -rf ${blocking.map(shellQuote).join(' ')}`, 'write')] : [];
+  return [...clear, ...stepsOf(changes, blocking.length > 0 ? [] : calls), finish];
 }
 
-/** The index of the shortest tail of the gold writes that reaches the goal from here, or null. */
-function tailReachingGoal(task: OsTask, machine: Machine, shell: Shell, cache: TailCache): number | null {
+/** The index of the shortest tail of the gold changes that reaches the goal from here, or null. */
+function tailReachingGoal(task: OsTask, changes: readonly Change[], machine: Machine, shell: Shell, cache: TailCache): number | null {
   const view = viewOf(machine.files);
   // From the untouched tree it is the whole gold plan (the tests check that it reaches the goal).
   if (treeDifferences(view, viewOf(task.world)).length === 0) return 0;
@@ -103,8 +133,8 @@ function tailReachingGoal(task: OsTask, machine: Machine, shell: Shell, cache: T
   const cached = cache.get(key);
   if (cached !== undefined) return cached < 0 ? null : cached;
   let found = -1;
-  for (let start = task.writes.length - 1; start >= 0; start--) {
-    if (goalHolds(task, simulate(machine, task.writes.slice(start), shell), shell, cache)) {
+  for (let start = changes.length - 1; start >= 0; start--) {
+    if (goalHolds(task, simulate(machine, changes.slice(start).map((change) => change.write), shell), shell, cache)) {
       found = start;
       break;
     }
@@ -117,14 +147,17 @@ function tailReachingGoal(task: OsTask, machine: Machine, shell: Shell, cache: T
  * Explicit steps from one tree to another: remove what is extra (outermost paths only), create missing
  * directories, write files whose content differs, then fix modes.
  */
-export function repair(machine: Machine, target: Record<string, ViewEntry>): OracleStep[] {
+export function repair(machine: Machine, target: Record<string, ViewEntry>, calls: readonly CallRecord[] = []): OracleStep[] {
   const current = viewOf(machine.files);
   const steps: OracleStep[] = [];
   const extra = Object.keys(current)
     .filter((path) => !(path in target) || current[path]!.type !== target[path]!.type)
     .sort();
   const outermost = extra.filter((path) => !extra.some((other) => other !== path && path.startsWith(`${other}/`)));
-  if (outermost.length > 0) steps.push(bashStep(`rm -rf ${outermost.map(shellQuote).join(' ')}`, 'write'));
+  if (outermost.length > 0) {
+    const paths = outermost.map(shellQuote).join(' ');
+    steps.push(bashStep(`ls -d ${paths}`, 'confirm'), bashStep(`rm -rf ${paths}`, 'write'));
+  }
   const missingDirectories = Object.keys(target)
     .filter((path) => target[path]!.type === 'directory' && (!(path in current) || current[path]!.type !== 'directory'))
     .sort();
@@ -135,6 +168,8 @@ export function repair(machine: Machine, target: Record<string, ViewEntry>): Ora
     const present = outermost.some((removed) => path === removed || path.startsWith(`${removed}/`)) ? undefined : current[path];
     if (wanted.type === 'file') {
       if (present?.type !== 'file' || present.content !== wanted.content || present.encoding !== wanted.encoding) {
+        // Rewriting an existing file is destructive: look at it right before.
+        if (present?.type === 'file') steps.push(callStep('read_file', { path }, 'confirm'));
         steps.push(callStep('write_file', { path, content: wanted.content }, 'write'));
         if (wanted.mode !== (present?.type === 'file' ? present.mode : 0o644)) modes.set(wanted.mode, [...(modes.get(wanted.mode) ?? []), path]);
         continue;
@@ -149,6 +184,8 @@ export function repair(machine: Machine, target: Record<string, ViewEntry>): Ora
   for (const [mode, paths] of [...modes].sort((a, b) => a[0] - b[0])) {
     steps.push(bashStep(`chmod ${mode.toString(8)} ${paths.map(shellQuote).join(' ')}`, 'write'));
   }
-  return steps;
+  // A dry run the agent has just done is not asked again.
+  const last = calls.at(-1);
+  return steps[0] && last && steps[0].purpose === 'confirm' && sameRead(last, steps[0]) ? steps.slice(1) : steps;
 }
 

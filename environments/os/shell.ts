@@ -83,7 +83,7 @@ export function createShell(options: ShellOptions = {}): Shell {
       if (!message.ok) throw new Error(`the shell failed: ${message.error}`);
       return {
         outcomes: message.outcomes,
-        machine: { files: message.files, cwd: message.cwd, now: message.now, seed: machine.seed, commands: machine.commands + commands.length },
+        machine: { files: message.files, cwd: message.cwd, now: message.now, seed: machine.seed, commands: machine.commands + commands.length, journal: machine.journal },
       };
     },
     close: stop,

@@ -46,7 +46,7 @@ export interface TaskDraft {
   world: FileTable;
   /** Reads the gold solution starts with. */
   inspects: OracleStep[];
-  /** The gold changes, in order (none for a question). */
+  /** The gold changes in order (none for a question), each destructive one right after its dry run (a `confirm` step). */
   writes: OracleStep[];
   goal: Goal;
   /** The gold final message: the answer alone for a question, a short note otherwise. */
@@ -58,8 +58,11 @@ export interface OsTask extends TaskInfo, Omit<TaskDraft, 'instruction' | 'famil
   kind: Family;
 }
 
-/** A bash step of a gold plan. */
-export function bashStep(command: string, purpose: 'inspect' | 'write'): OracleStep {
+/**
+ * A bash step of a gold plan. `confirm` marks the dry run the rules require right before a command that
+ * deletes, moves or rewrites existing files: a read-only look that shows those files.
+ */
+export function bashStep(command: string, purpose: 'inspect' | 'confirm' | 'write'): OracleStep {
   return callStep('bash', { command }, purpose);
 }
 

@@ -7,6 +7,7 @@
 import { defineTool, param, refuse, type ToolDefinition } from '../../src/toolkit/index.ts';
 import { isLayoutPath, type Entry, type Machine } from './machine.ts';
 import { formatOutcome, truncate } from './output.ts';
+import { effectsOf, viewOf } from './tree.ts';
 import type { Shell } from './shell.ts';
 
 /** Longest command line accepted (a longer one is refused before it runs). */
@@ -36,8 +37,10 @@ export function createOsTools(shell: Shell): ToolDefinition<Machine>[] {
       run(machine, args) {
         const command = String(args.command);
         if (command.length > MAX_COMMAND_LENGTH) refuse(`the command is ${command.length} characters long; the limit is ${MAX_COMMAND_LENGTH} (write long scripts with write_file)`);
+        const before = viewOf(machine.files);
         const { outcomes, machine: next } = shell.run(machine, [command]);
-        Object.assign(machine, next);
+        const journal = [...machine.journal, { tool: 'bash', args: { command }, ...effectsOf(before, viewOf(next.files)) }];
+        Object.assign(machine, next, { journal });
         return formatOutcome(outcomes[0]!);
       },
     }),
@@ -58,10 +61,12 @@ export function createOsTools(shell: Shell): ToolDefinition<Machine>[] {
         if (isLayoutPath(path)) refuse(`${path}: Read-only file system`);
         const existing = resolve(machine, path, 'write');
         if (existing.entry?.type === 'directory') refuse(`${existing.path}: Is a directory`);
+        const before = viewOf(machine.files);
         machine.now += 1000;
         createParents(machine, existing.path);
         const mode = existing.entry?.type === 'file' ? existing.entry.mode : 0o644;
         machine.files[existing.path] = { type: 'file', content, mode, mtime: machine.now };
+        machine.journal.push({ tool: 'write_file', args: { path: String(args.path), content }, ...effectsOf(before, viewOf(machine.files)) });
         return `Wrote ${Buffer.byteLength(content)} bytes to ${existing.path}`;
       },
     }),

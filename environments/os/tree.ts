@@ -179,3 +179,21 @@ export function filesUnder(files: FileTable, directory: string): string[] {
 export function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
+
+/**
+ * What a change did to a tree: whether anything changed, and the existing paths it deleted, moved away
+ * or rewrote (outermost only: a deleted directory stands for everything in it).
+ */
+export function effectsOf(before: Record<string, ViewEntry>, after: Record<string, ViewEntry>): { changed: boolean; affected: string[] } {
+  const gone = Object.keys(before).filter((path) => !(path in after) || after[path]!.type !== before[path]!.type);
+  const rewritten = Object.keys(before).filter((path) => {
+    const old = before[path]!;
+    const now = after[path];
+    return old.type === 'file' && now?.type === 'file' && (now.content !== old.content || now.encoding !== old.encoding);
+  });
+  const affected = [...new Set([...gone, ...rewritten])].sort();
+  const outermost = affected.filter((path) => !affected.some((other) => other !== path && path.startsWith(`${other}/`)));
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  const changed = [...keys].some((path) => JSON.stringify(before[path]) !== JSON.stringify(after[path]));
+  return { changed, affected: outermost };
+}

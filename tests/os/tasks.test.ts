@@ -26,21 +26,23 @@ describe('os: the oracle', () => {
       for (const step of plan.slice(0, -1)) {
         const action = step.action;
         if (action.kind !== 'call') throw new Error(`${task.id}: a finish before the end of the plan`);
-        if (action.tool !== 'bash') expect(step.purpose, task.id).toBe(os.tools.find((tool) => tool.name === action.tool)!.readOnly ? 'inspect' : 'write');
+        const readOnly = os.tools.find((tool) => tool.name === action.tool)!.readOnly;
+        if (action.tool !== 'bash') expect(readOnly ? ['inspect', 'confirm'] : ['write'], task.id).toContain(step.purpose);
       }
-      expect(plan.filter((step) => step.purpose === 'write').length, task.id).toBe(task.writes.length);
+      expect(plan.filter((step) => step.purpose === 'write' || step.purpose === 'confirm').length, task.id).toBe(task.writes.length);
     }
   });
 
   it('resumes a half-done change where it stands', () => {
     const task = byTemplate('clean-build');
     const session = os.reset(task.id, 0);
-    const first = task.writes[0]!.action;
-    if (first.kind !== 'call') throw new Error('expected a call');
-    expect(session.step(first.tool, first.arguments).ok).toBe(true);
+    for (const step of task.writes.slice(0, 2)) {
+      if (step.action.kind !== 'call') throw new Error('expected a call');
+      expect(session.step(step.action.tool, step.action.arguments).ok).toBe(true);
+    }
     const plan = session.oracle();
-    expect(plan.map((step) => step.purpose)).toEqual(['inspect', 'write', 'finish']);
-    expect(plan[1]).toEqual(task.writes[1]);
+    expect(plan.map((step) => step.purpose)).toEqual(['inspect', 'confirm', 'write', 'finish']);
+    expect(plan.slice(1, 3)).toEqual(task.writes.slice(2));
   });
 
   it('recovers from a wrong move on a change or script task of every template', () => {
@@ -49,8 +51,10 @@ describe('os: the oracle', () => {
     expect(sample.length).toBeGreaterThanOrEqual(18);
     for (const task of sample) {
       const session = os.reset(task.id, 0);
-      // A careless move: delete a file the task does not ask to touch, and drop a stray file beside it.
+      // A careless move (after the look the rules ask for): delete a file the task does not ask to touch,
+      // and drop a stray file beside it.
       const victim = Object.keys(task.world).find((path) => path.startsWith('/home/user/') && task.world[path]!.type === 'file')!;
+      expect(session.step('bash', { command: `ls '${victim}'` }).ok).toBe(true);
       expect(session.step('bash', { command: `rm -f '${victim}' && echo oops > ~/stray.txt` }).ok).toBe(true);
       expect(solve(session), task.id).toEqual([]);
       expect(session.verify().success, `${task.id} ${JSON.stringify(session.verify().checks)}`).toBe(true);
@@ -60,6 +64,7 @@ describe('os: the oracle', () => {
   it('recovers from a wrong change made with the task\'s own tools, and from a broken script', () => {
     const permissions = byTemplate('scripts-executable');
     const wrong = os.reset(permissions.id, 0);
+    expect(wrong.step('list_directory', { path: '/home/user/bin' }).ok).toBe(true);
     expect(wrong.step('bash', { command: 'chmod 777 ~/bin/* && rm ~/bin/README' }).ok).toBe(true);
     expect(solve(wrong)).toEqual([]);
     expect(wrong.verify().success).toBe(true);
@@ -78,9 +83,13 @@ describe('os: the oracle', () => {
   it('puts back what was changed before answering a question', () => {
     const task = byTemplate('count-shell');
     const session = os.reset(task.id, 0);
+    session.step('read_file', { path: '/etc/passwd' });
     session.step('bash', { command: "sed -i '1d' /etc/passwd" });
     const plan = session.oracle();
-    expect(plan[0]).toMatchObject({ purpose: 'write', action: { kind: 'call', tool: 'write_file', arguments: { path: '/etc/passwd' } } });
+    expect(plan.slice(0, 2)).toMatchObject([
+      { purpose: 'confirm', action: { kind: 'call', tool: 'read_file', arguments: { path: '/etc/passwd' } } },
+      { purpose: 'write', action: { kind: 'call', tool: 'write_file', arguments: { path: '/etc/passwd' } } },
+    ]);
     expect(solve(session)).toEqual([]);
     expect(session.verify().success).toBe(true);
   });
@@ -119,13 +128,13 @@ describe('os: the verifier', () => {
     if (task.goal.kind !== 'answer') throw new Error('expected a question');
     const wrong = os.reset(task.id, 0);
     wrong.finish(String(Number(task.finalMessage) + 1));
-    expect(wrong.verify().checks.map((check) => [check.name, check.passed])).toEqual([['output:answer', false], ['policy:read-only', true], ['finished', true]]);
+    expect(wrong.verify().checks.map((check) => [check.name, check.passed])).toEqual([['output:answer', false], ['policy:read-only', true], ['policy:dry-run', true], ['finished', true]]);
 
     const meddled = os.reset(task.id, 0);
     meddled.step('bash', { command: 'echo "# checked" >> /var/log/nginx/access.log' });
     meddled.finish(task.finalMessage);
     const verification = meddled.verify();
-    expect(verification.checks.map((check) => [check.name, check.passed])).toEqual([['output:answer', true], ['policy:read-only', false], ['finished', true]]);
+    expect(verification.checks.map((check) => [check.name, check.passed])).toEqual([['output:answer', true], ['policy:read-only', false], ['policy:dry-run', false], ['finished', true]]);
     expect(verification.differences).toEqual([{ table: 'files', key: '/var/log/nginx/access.log', field: 'content' }]);
   });
 
@@ -151,5 +160,44 @@ describe('os: the verifier', () => {
     expect(answerMatches({ type: 'lines', values: ['ann', 'bob'] }, 'ann, bob')).toBe(true);
     expect(answerMatches({ type: 'lines', values: ['ann', 'bob'] }, 'ann\nbob\ncid')).toBe(false);
     expect(answerMatches({ type: 'list', values: ['ann', 'bob'] }, 'bob\nann')).toBe(false);
+  });
+});
+
+describe('os: the dry-run rule', () => {
+  it('fails a deletion that did not come right after a look at what it deleted, and names the call', () => {
+    const task = byTemplate('remove-empty');
+    const writes = task.writes.filter((step) => step.purpose === 'write');
+    const hasty = os.reset(task.id, 0);
+    const write = writes[0]!.action;
+    if (write.kind !== 'call') throw new Error('expected a call');
+    expect(hasty.step(write.tool, write.arguments).ok).toBe(true);
+    hasty.finish('Done.');
+    const verification = hasty.verify();
+    expect(verification.checks.find((check) => check.name === 'state')!.passed).toBe(true);
+    const rule = verification.checks.find((check) => check.name === 'policy:dry-run')!;
+    expect(rule.passed).toBe(false);
+    expect(rule.detail).toMatch(/^call 1 \(bash\) changed \/home\/user\/\S+ without a look at it right before/);
+
+    const careful = os.reset(task.id, 0);
+    expect(solve(careful)).toEqual([]);
+    expect(careful.verify().checks.find((check) => check.name === 'policy:dry-run')!.passed).toBe(true);
+  });
+
+  it('asks for the look again when something came between it and the change', () => {
+    const task = byTemplate('edit-config');
+    const session = os.reset(task.id, 0);
+    const [confirm] = task.writes;
+    if (confirm?.action.kind !== 'call') throw new Error('expected a call');
+    session.step(confirm.action.tool, confirm.action.arguments);
+    expect(session.oracle().map((step) => step.purpose)).toEqual(['inspect', 'write', 'finish']);
+    session.step('bash', { command: 'date' });
+    expect(session.oracle().map((step) => step.purpose)).toEqual(['inspect', 'confirm', 'write', 'finish']);
+  });
+
+  it('needs no look for new files and permission changes', () => {
+    const task = byTemplate('scripts-executable');
+    const session = os.reset(task.id, 0);
+    session.step('bash', { command: 'chmod 755 ~/bin/*.sh && echo new > ~/bin/new.txt' });
+    expect(session.verify().checks.find((check) => check.name === 'policy:dry-run')!.passed).toBe(true);
   });
 });

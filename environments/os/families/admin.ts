@@ -148,8 +148,8 @@ export function adminTasks(seed: number): TaskDraft[] {
       drafts.push({
         family: 'admin', difficulty: 'medium', template: 'edit-config', world: w.files,
         instruction: `In /etc/shop/app.conf, set ${key} to ${value} and debug to false. Change nothing else in the file: commented-out lines and other settings stay exactly as they are.`,
-        inspects: [callStep('read_file', { path }, 'inspect')],
-        writes: [bashStep(`sed -i -e 's/^${key} = .*/${key} = ${value}/' -e 's/^debug = .*/debug = false/' ${path}`, 'write')],
+        inspects: [bashStep(`grep -nE '${key}|debug' ${path}`, 'inspect')],
+        writes: [callStep('read_file', { path }, 'confirm'), bashStep(`sed -i -e 's/^${key} = .*/${key} = ${value}/' -e 's/^debug = .*/debug = false/' ${path}`, 'write')],
         goal: { kind: 'state', expected: viewOf(edit.files) }, finalMessage: `${path}: ${key} = ${value}, debug = false.`,
       });
     }

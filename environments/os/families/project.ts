@@ -123,7 +123,10 @@ export function projectTasks(seed: number): TaskDraft[] {
         family: 'project', difficulty: 'medium', template: 'replace-import', world: w.files,
         instruction: `In ${short}, the module ${w.package}.compat replaces ${w.package}.legacy. In every .py file, change each line that starts with "${from}" so that it starts with "${to}" instead. Change nothing else: indented imports (compat.py re-exports the old helpers that way) stay as they are.`,
         inspects: [bashStep(`grep -rn '^${from.replace(/\./g, '\\.')}' ${short} --include='*.py'`, 'inspect')],
-        writes: [bashStep(`grep -rl '^${from.replace(/\./g, '\\.')}' ${short} --include='*.py' | xargs sed -i 's/^${from.replace(/\./g, '\\.')}/${to}/'`, 'write')],
+        writes: [
+          bashStep(`grep -rl '^${from.replace(/\./g, '\\.')}' ${short} --include='*.py'`, 'confirm'),
+          bashStep(`grep -rl '^${from.replace(/\./g, '\\.')}' ${short} --include='*.py' | xargs sed -i 's/^${from.replace(/\./g, '\\.')}/${to}/'`, 'write'),
+        ],
         goal: { kind: 'state', expected: viewOf(edit.files) }, finalMessage: `Updated the import in ${changed.length} files.`,
       });
     }
@@ -151,7 +154,9 @@ export function projectTasks(seed: number): TaskDraft[] {
         instruction: `Clean the build leftovers in ${short}: remove every __pycache__ directory, and every .pyc file wherever it is. Leave the sources and everything else untouched.`,
         inspects: [bashStep(`find ${short} -name '__pycache__' -o -name '*.pyc'`, 'inspect')],
         writes: [
+          bashStep(`find ${short} -type d -name '__pycache__'`, 'confirm'),
           bashStep(`find ${short} -type d -name '__pycache__' -prune -exec rm -rf {} +`, 'write'),
+          bashStep(`find ${short} -type f -name '*.pyc'`, 'confirm'),
           bashStep(`find ${short} -type f -name '*.pyc' -delete`, 'write'),
         ],
         goal: { kind: 'state', expected: viewOf(edit.files) }, finalMessage: `Removed ${caches.length} __pycache__ directories and the stray .pyc files.`,
@@ -166,8 +171,8 @@ export function projectTasks(seed: number): TaskDraft[] {
       drafts.push({
         family: 'project', difficulty: 'medium', template: 'tidy-requirements', world: w.files,
         instruction: `${short}/requirements.txt lists some requirements twice and is out of order. Rewrite it in place so that every line appears once, sorted alphabetically ignoring case; keep the lines exactly as they are written.`,
-        inspects: [callStep('read_file', { path }, 'inspect')],
-        writes: [bashStep(`sort -fu ${short}/requirements.txt -o ${short}/requirements.txt`, 'write')],
+        inspects: [bashStep(`wc -l ${short}/requirements.txt`, 'inspect')],
+        writes: [callStep('read_file', { path }, 'confirm'), bashStep(`sort -fu ${short}/requirements.txt -o ${short}/requirements.txt`, 'write')],
         goal: { kind: 'state', expected: viewOf(edit.files) }, finalMessage: `requirements.txt now has ${unique.length} sorted, unique lines.`,
       });
     }
