@@ -182,7 +182,8 @@ export function repair(machine: Machine, target: Record<string, ViewEntry>, call
     if (wanted.mode !== mode) modes.set(wanted.mode, [...(modes.get(wanted.mode) ?? []), path]);
   }
   for (const [mode, paths] of [...modes].sort((a, b) => a[0] - b[0])) {
-    steps.push(bashStep(`chmod ${mode.toString(8)} ${paths.map(shellQuote).join(' ')}`, 'write'));
+    const quoted = paths.map(shellQuote).join(' ');
+    steps.push(bashStep(`stat -c '%a %n' ${quoted}`, 'confirm'), bashStep(`chmod ${mode.toString(8)} ${quoted}`, 'write'));
   }
   // A dry run the agent has just done is not asked again.
   const last = calls.at(-1);

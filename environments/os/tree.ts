@@ -181,19 +181,22 @@ export function baseName(path: string): string {
 }
 
 /**
- * What a change did to a tree: whether anything changed, and the existing paths it deleted, moved away
- * or rewrote (outermost only: a deleted directory stands for everything in it).
+ * What a change did to a tree: whether anything changed, and the existing paths it deleted, moved away,
+ * rewrote or changed the mode of (a deleted directory stands for everything that was in it).
  */
 export function effectsOf(before: Record<string, ViewEntry>, after: Record<string, ViewEntry>): { changed: boolean; affected: string[] } {
-  const gone = Object.keys(before).filter((path) => !(path in after) || after[path]!.type !== before[path]!.type);
-  const rewritten = Object.keys(before).filter((path) => {
+  const goneAll = Object.keys(before).filter((path) => !(path in after) || after[path]!.type !== before[path]!.type);
+  const gone = goneAll.filter((path) => !goneAll.some((other) => other !== path && path.startsWith(`${other}/`)));
+  const inside = (path: string) => gone.some((removed) => path.startsWith(`${removed}/`));
+  const altered = Object.keys(before).filter((path) => {
     const old = before[path]!;
     const now = after[path];
-    return old.type === 'file' && now?.type === 'file' && (now.content !== old.content || now.encoding !== old.encoding);
+    if (!now || now.type !== old.type || inside(path)) return false;
+    if (old.type === 'file' && now.type === 'file') return now.content !== old.content || now.encoding !== old.encoding || now.mode !== old.mode;
+    if (old.type === 'directory' && now.type === 'directory') return now.mode !== old.mode;
+    return false;
   });
-  const affected = [...new Set([...gone, ...rewritten])].sort();
-  const outermost = affected.filter((path) => !affected.some((other) => other !== path && path.startsWith(`${other}/`)));
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
   const changed = [...keys].some((path) => JSON.stringify(before[path]) !== JSON.stringify(after[path]));
-  return { changed, affected: outermost };
+  return { changed, affected: [...new Set([...gone, ...altered])].sort() };
 }

@@ -69,7 +69,8 @@ describe('os: the oracle', () => {
     expect(solve(wrong)).toEqual([]);
     expect(wrong.verify().success).toBe(true);
 
-    const script = byTemplate('greet');
+    // The greet task that asks for a new script (the other one fixes a script that is there).
+    const script = tasks.find((task) => task.template === 'greet' && task.goal.kind === 'script' && !(task.goal.path in task.world))!;
     if (script.goal.kind !== 'script') throw new Error('expected a script task');
     const broken = os.reset(script.id, 0);
     broken.step('write_file', { path: script.goal.path, content: '#!/bin/bash\necho "Hello, $1!"\n' });
@@ -194,10 +195,26 @@ describe('os: the dry-run rule', () => {
     expect(session.oracle().map((step) => step.purpose)).toEqual(['inspect', 'confirm', 'write', 'finish']);
   });
 
-  it('needs no look for new files and permission changes', () => {
+  it('needs a look before changing a mode, none for new files or files already changed', () => {
     const task = byTemplate('scripts-executable');
-    const session = os.reset(task.id, 0);
-    session.step('bash', { command: 'chmod 755 ~/bin/*.sh && echo new > ~/bin/new.txt' });
-    expect(session.verify().checks.find((check) => check.name === 'policy:dry-run')!.passed).toBe(true);
+    const rule = (session: ReturnType<typeof os.reset>) => session.verify().checks.find((check) => check.name === 'policy:dry-run')!;
+    const fresh = os.reset(task.id, 0);
+    fresh.step('bash', { command: 'echo new > ~/bin/new.txt && chmod 600 ~/bin/new.txt' });
+    expect(rule(fresh).passed).toBe(true);
+    fresh.step('bash', { command: 'chmod 755 ~/bin/*.sh' });
+    expect(rule(fresh)).toMatchObject({ passed: false, detail: expect.stringMatching(/^call 2 \(bash\) changed \/home\/user\/bin\/\S+\.sh without a look/) });
+
+    const looked = os.reset(task.id, 0);
+    looked.step('bash', { command: "stat -c '%a %n' ~/bin/*.sh" });
+    looked.step('bash', { command: 'chmod 755 ~/bin/*.sh' });
+    expect(rule(looked).passed).toBe(true);
+
+    // A file changed once after a look may be changed again later without another look.
+    const again = os.reset(task.id, 0);
+    again.step('read_file', { path: '/home/user/bin/README' });
+    again.step('bash', { command: 'echo more >> ~/bin/README' });
+    again.step('bash', { command: 'date' });
+    again.step('bash', { command: 'echo again >> ~/bin/README' });
+    expect(rule(again).passed).toBe(true);
   });
 });

@@ -179,16 +179,23 @@ export function logsTasks(seed: number): TaskDraft[] {
       });
     }
     {
-      const w = world('extract-errors');
+      const base = world('extract-errors');
       const target = variant === 0 ? `${HOME}/reports/worker-errors.txt` : `${HOME}/incident/errors-2024-06-14.log`;
-      const directory = target.slice(0, target.lastIndexOf('/'));
+      const short = target.replace(HOME, '~');
+      const directory = short.slice(0, short.lastIndexOf('/'));
+      // Variant 0 refreshes yesterday's report (rewriting a file that is there); variant 1 starts a new one.
+      const w = variant === 0 ? { ...base, files: editTree(base.files).write(target, '2024-06-13 23:58:01,004 ERROR [worker-2] db.pool: could not acquire a connection within 5000 ms\n').files } : base;
       const errors = w.workerLines.filter((line) => line.includes(' ERROR '));
       const expected = editTree(w.files).write(target, errors.length > 0 ? `${errors.join('\n')}\n` : '').files;
       drafts.push({
         family: 'logs', difficulty: 'medium', template: 'extract-errors', world: w.files,
-        instruction: `Copy every ERROR line of ${WORKER}, in their original order, into ${target.replace(HOME, '~')} (create the directory if needed). Leave the log itself as it is.`,
+        instruction: variant === 0
+          ? `${short} still holds yesterday's errors. Replace its content with every ERROR line of ${WORKER}, in their original order. Leave the log itself as it is.`
+          : `Copy every ERROR line of ${WORKER}, in their original order, into ${short} (create the directory if needed). Leave the log itself as it is.`,
         inspects: [bashStep(`grep -c ' ERROR ' ${WORKER}`, 'inspect')],
-        writes: [bashStep(`mkdir -p ${directory.replace(HOME, '~')} && grep ' ERROR ' ${WORKER} > ${target.replace(HOME, '~')}`, 'write')],
+        writes: variant === 0
+          ? [callStep('read_file', { path: target }, 'confirm'), bashStep(`grep ' ERROR ' ${WORKER} > ${short}`, 'write')]
+          : [bashStep(`mkdir -p ${directory} && grep ' ERROR ' ${WORKER} > ${short}`, 'write')],
         goal: { kind: 'state', expected: viewOf(expected) }, finalMessage: `The ${errors.length} ERROR lines are in ${target}.`,
       });
     }

@@ -2,7 +2,7 @@
  * Records: a small company's CSV exports under ~/data: the staff list and quarterly sales. Questions that
  * count, sum and rank with awk, sort and cut; changes that filter and aggregate into new files.
  */
-import { createRandom, seedOf, type Random } from '../../../src/toolkit/index.ts';
+import { callStep, createRandom, seedOf, type Random } from '../../../src/toolkit/index.ts';
 import { HOME, type FileTable } from '../machine.ts';
 import { FIRST_NAMES, LAST_NAMES, pad, pickDistinct } from '../names.ts';
 import { bashStep, type TaskDraft } from '../task.ts';
@@ -161,16 +161,20 @@ export function recordsTasks(seed: number): TaskDraft[] {
     }
     {
       const key = variant === 0 ? (sale: Sale) => sale.region : (sale: Sale) => sale.product;
-      const w = world('totals-report', (candidate) => distinctValues(totals(candidate.sales, key)));
+      const base = world('totals-report', (candidate) => distinctValues(totals(candidate.sales, key)));
       const [field, column, target] = variant === 0 ? ['region', 2, `${DATA}/region-totals.txt`] as const : ['product', 3, `${DATA}/product-totals.txt`] as const;
-      const lines = [...totals(w.sales, key)].sort((a, b) => b[1] - a[1]).map(([name, total]) => `${name} ${total}`);
+      const lines = [...totals(base.sales, key)].sort((a, b) => b[1] - a[1]).map(([name, total]) => `${name} ${total}`);
+      // Variant 0 refreshes a report last written for the first quarter only; variant 1 writes a new one.
+      const stale = [...totals(base.sales.filter((sale) => sale.quarter === '2024-Q1'), key)].sort((a, b) => b[1] - a[1]).map(([name, total]) => `${name} ${total}`);
+      const w = variant === 0 ? { ...base, files: editTree(base.files).write(target, `${stale.join('\n')}\n`).files } : base;
       const edit = editTree(w.files).write(target, `${lines.join('\n')}\n`);
       const short = target.replace(HOME, '~');
+      const command = `awk -F, 'FNR > 1 {t[$${column}] += $4} END {for (k in t) print k, t[k]}' ~/data/sales/*.csv | sort -k2,2nr > ${short}`;
       drafts.push({
         family: 'records', difficulty: 'hard', template: 'totals-report', world: w.files,
-        instruction: `Write ${short} with one line per ${field}: the ${field} name, a space, and its total units over all the quarterly files in ~/data/sales, the highest total first.`,
+        instruction: `${variant === 0 ? `${short} only covers the first quarter. Rewrite it` : `Write ${short}`} with one line per ${field}: the ${field} name, a space, and its total units over all the quarterly files in ~/data/sales, the highest total first.`,
         inspects: [bashStep('head -n 3 ~/data/sales/*.csv', 'inspect')],
-        writes: [bashStep(`awk -F, 'FNR > 1 {t[$${column}] += $4} END {for (k in t) print k, t[k]}' ~/data/sales/*.csv | sort -k2,2nr > ${short}`, 'write')],
+        writes: variant === 0 ? [callStep('read_file', { path: target }, 'confirm'), bashStep(command, 'write')] : [bashStep(command, 'write')],
         goal: { kind: 'state', expected: viewOf(edit.files) }, finalMessage: `Wrote the ${field} totals to ${short}.`,
       });
     }

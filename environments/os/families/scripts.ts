@@ -41,16 +41,21 @@ export function scriptsTasks(seed: number): TaskDraft[] {
       const path = `${BIN}/${name}`;
       const [greeting, fallback] = variant === 0 ? ['Hello', 'world'] : ['Welcome', 'stranger'];
       const source = `#!/bin/bash\necho "${greeting}, \${1:-${fallback}}!"\n`;
+      // Variant 0 fixes a script that is there (no fallback, not executable); variant 1 writes a new one.
+      const world = createTree().file(`${BIN}/README`, 'Personal scripts.\n', { age: 40 });
+      if (variant === 0) world.file(path, `#!/bin/bash\necho "${greeting}, $1!"\n`, { age: 12 });
       const cases: ScriptCase[] = [
         { args: [], stdout: `${greeting}, ${fallback}!\n` },
         { args: ['Ada'], stdout: `${greeting}, Ada!\n` },
         { args: ['Grace Hopper'], stdout: `${greeting}, Grace Hopper!\n` },
       ];
       drafts.push({
-        family: 'scripts', difficulty: 'easy', template: 'greet', world: createTree().file(`${BIN}/README`, 'Personal scripts.\n', { age: 40 }).build(),
-        instruction: `Write an executable bash script ~/bin/${name} that prints "${greeting}, NAME!" where NAME is its first argument, and "${greeting}, ${fallback}!" when it gets no argument.`,
+        family: 'scripts', difficulty: 'easy', template: 'greet', world: world.build(),
+        instruction: variant === 0
+          ? `~/bin/${name} should print "${greeting}, NAME!" where NAME is its first argument, and "${greeting}, ${fallback}!" when it gets no argument, but it misses the second case and cannot be run directly. Fix it: make it an executable bash script that does both.`
+          : `Write an executable bash script ~/bin/${name} that prints "${greeting}, NAME!" where NAME is its first argument, and "${greeting}, ${fallback}!" when it gets no argument.`,
         inspects: [callStep('list_directory', { path: BIN }, 'inspect')],
-        writes: scriptSteps(path, source),
+        writes: variant === 0 ? [callStep('read_file', { path }, 'confirm'), ...scriptSteps(path, source)] : scriptSteps(path, source),
         goal: { kind: 'script', path, cases }, finalMessage: `~/bin/${name} is written and executable.`,
       });
     }
@@ -92,11 +97,14 @@ export function scriptsTasks(seed: number): TaskDraft[] {
       const name = variant === 0 ? 'top-ips.sh' : 'busiest-clients';
       const path = `${BIN}/${name}`;
       const source = '#!/bin/bash\nawk \'{print $1}\' "$1" | sort | uniq -c | sort -rn | head -n "$2" | awk \'{print $1, $2}\'\n';
+      // Variant 0 fixes a script that is there (it ranks the wrong way round); variant 1 writes a new one.
+      if (variant === 0) tree.file(path, '#!/bin/bash\nawk \'{print $1}\' "$1" | sort | uniq -c | sort -n | head -n "$2"\n', { mode: 0o755, age: 30 });
+      const usage = `given an nginx access log and a number N (e.g. \`~/bin/${name} /var/log/nginx/access.log 3\`), it prints the N client IPs with the most requests in that log, most first, one per line as "COUNT IP" (a single space between)`;
       drafts.push({
         family: 'scripts', difficulty: 'hard', template: 'top-ips', world: tree.build(),
-        instruction: `Write an executable script ~/bin/${name}: given an nginx access log and a number N (e.g. \`~/bin/${name} /var/log/nginx/access.log 3\`), it prints the N client IPs with the most requests in that log, most first, one per line as "COUNT IP" (a single space between).`,
+        instruction: variant === 0 ? `~/bin/${name} is broken. Fix it so that, ${usage}.` : `Write an executable script ~/bin/${name}: ${usage}.`,
         inspects: [bashStep('head -n 3 /var/log/nginx/access.log', 'inspect')],
-        writes: scriptSteps(path, source),
+        writes: variant === 0 ? [callStep('read_file', { path }, 'confirm'), ...scriptSteps(path, source)] : scriptSteps(path, source),
         goal: { kind: 'script', path, cases: [{ args: ['/var/log/nginx/access.log', '3'], stdout: ranking('access.log', 3) }, { args: ['/var/log/nginx/access.log.1', '2'], stdout: ranking('access.log.1', 2) }] },
         finalMessage: `~/bin/${name} prints the busiest clients of a log.`,
       });
