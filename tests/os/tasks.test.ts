@@ -165,6 +165,19 @@ describe('os: the verifier', () => {
 });
 
 describe('os: the dry-run rule', () => {
+  it('makes every dry run of a gold plan necessary: skipping one breaks the rule', () => {
+    const withDryRuns = tasks.filter((task) => task.writes.some((step) => step.purpose === 'confirm'));
+    expect(withDryRuns.length).toBeGreaterThanOrEqual(25);
+    for (const task of withDryRuns) {
+      const session = os.reset(task.id, 0);
+      for (const step of [...task.inspects, ...task.writes.filter((candidate) => candidate.purpose !== 'confirm')]) {
+        if (step.action.kind === 'call') session.step(step.action.tool, step.action.arguments);
+      }
+      session.finish(task.finalMessage);
+      expect(session.verify().checks.find((check) => check.name === 'policy:dry-run')!.passed, task.id).toBe(false);
+    }
+  });
+
   it('fails a deletion that did not come right after a look at what it deleted, and names the call', () => {
     const task = byTemplate('remove-empty');
     const writes = task.writes.filter((step) => step.purpose === 'write');

@@ -100,7 +100,7 @@ export function adminTasks(seed: number): TaskDraft[] {
         instruction: variant === 0
           ? 'Make every .sh script in ~/bin readable and executable by everyone and writable only by me (mode 755). Leave the other files in ~/bin alone.'
           : 'The .sh scripts in ~/bin should be usable by me only: set each of them to mode 700 (read, write and execute for the owner, nothing for anyone else). Leave the other files in ~/bin alone.',
-        inspects: [bashStep('ls ~/bin', 'inspect')],
+        inspects: [callStep('read_file', { path: `${HOME}/bin/README` }, 'inspect')],
         writes: [callStep('list_directory', { path: `${HOME}/bin` }, 'confirm'), bashStep(`chmod ${mode.toString(8)} ~/bin/*.sh`, 'write')],
         goal: { kind: 'state', expected: viewOf(edit.files) }, finalMessage: `Set mode ${mode.toString(8)} on ${w.scripts.length} scripts in ~/bin.`,
       });
@@ -112,7 +112,7 @@ export function adminTasks(seed: number): TaskDraft[] {
       drafts.push({
         family: 'admin', difficulty: 'medium', template: 'lock-ssh', world: w.files,
         instruction: 'Lock down ~/.ssh: the directory itself must be 700, every private key (the key files that have a matching .pub) 600, and every public key (.pub) 644. Leave the modes of the other files there as they are.',
-        inspects: [callStep('list_directory', { path: `${HOME}/.ssh` }, 'inspect')],
+        inspects: [callStep('read_file', { path: `${HOME}/.ssh/config` }, 'inspect')],
         writes: [
           bashStep("stat -c '%a %n' ~/.ssh ~/.ssh/*", 'confirm'),
           bashStep(`chmod 700 ~/.ssh && chmod 600 ${w.keys.map((key) => `~/.ssh/${key}`).join(' ')} && chmod 644 ~/.ssh/*.pub`, 'write'),
@@ -137,7 +137,7 @@ export function adminTasks(seed: number): TaskDraft[] {
       drafts.push({
         family: 'admin', difficulty: 'medium', template: 'fix-world-writable', world: w.files,
         instruction: 'Some files under /srv/www are world-writable. Take away write permission for others from each of them, without changing any other permission bit of any file.',
-        inspects: [callStep('list_directory', { path: '/srv/www/shop' }, 'inspect')],
+        inspects: [bashStep('ls /srv/www', 'inspect')],
         writes: [bashStep("find /srv/www -type f -perm -002 -exec stat -c '%a %n' {} +", 'confirm'), bashStep('find /srv/www -type f -perm -002 -exec chmod o-w {} +', 'write')],
         goal: { kind: 'state', expected: viewOf(edit.files) }, finalMessage: `Removed write permission for others from ${worldWritable(w).length} files.`,
       });

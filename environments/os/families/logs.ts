@@ -208,7 +208,7 @@ export function logsTasks(seed: number): TaskDraft[] {
       drafts.push({
         family: 'logs', difficulty: 'hard', template: 'prune-rotated', world: w.files,
         instruction: `/var/log/shop is filling up. Delete the rotated worker logs (worker.log.1, worker.log.2, ...) that were last modified more than ${days} days ago; keep worker.log itself and the newer rotated files.`,
-        inspects: [callStep('list_directory', { path: '/var/log/shop' }, 'inspect')],
+        inspects: [bashStep('du -sh /var/log/shop', 'inspect')],
         writes: [bashStep(`find /var/log/shop -name 'worker.log.*' -mtime +${days}`, 'confirm'), bashStep(`find /var/log/shop -name 'worker.log.*' -mtime +${days} -delete`, 'write')],
         goal: { kind: 'state', expected: viewOf(edit.files) }, finalMessage: `Deleted ${old.length} rotated logs older than ${days} days.`,
       });

@@ -112,7 +112,7 @@ export function mediaTasks(seed: number): TaskDraft[] {
       drafts.push({
         family: 'media', difficulty: 'medium', template: 'jpeg-to-jpg', world: w,
         instruction: `In ~/Pictures/${year} (not its subfolders), rename every file ending in .jpeg, whatever its capitalisation (.JPEG, .Jpeg, ...), so that it ends in .jpg instead; keep the rest of each name as it is.`,
-        inspects: [callStep('list_directory', { path: directory }, 'inspect')],
+        inspects: [callStep('list_directory', { path: PICTURES }, 'inspect')],
         writes: [bashStep(`ls ~/Pictures/${year}/*.[jJ][pP][eE][gG]`, 'confirm'), bashStep(`cd ~/Pictures/${year} && for f in *.[jJ][pP][eE][gG]; do mv -- "$f" "\${f%.*}.jpg"; done`, 'write')],
         goal: { kind: 'state', expected: viewOf(edit.files) }, finalMessage: `Renamed ${renamed.length} .jpeg files to .jpg in ~/Pictures/${year}.`,
       });
@@ -127,7 +127,7 @@ export function mediaTasks(seed: number): TaskDraft[] {
       drafts.push({
         family: 'media', difficulty: 'medium', template: 'file-screenshots', world: w,
         instruction: `Tidy the desktop: move every screenshot (the files on ~/Desktop whose names start with "Screenshot") into ${short}, creating it if needed. Leave the other desktop files where they are.`,
-        inspects: [callStep('list_directory', { path: DESKTOP }, 'inspect')],
+        inspects: [callStep('list_directory', { path: PICTURES }, 'inspect')],
         writes: [bashStep('ls ~/Desktop/Screenshot*.png', 'confirm'), bashStep(`mkdir -p ${short} && mv ~/Desktop/Screenshot*.png ${short}/`, 'write')],
         goal: { kind: 'state', expected: viewOf(edit.files) }, finalMessage: `Moved ${shots.length} screenshots to ${short}.`,
       });

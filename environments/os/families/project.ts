@@ -122,7 +122,7 @@ export function projectTasks(seed: number): TaskDraft[] {
       drafts.push({
         family: 'project', difficulty: 'medium', template: 'replace-import', world: w.files,
         instruction: `In ${short}, the module ${w.package}.compat replaces ${w.package}.legacy. In every .py file, change each line that starts with "${from}" so that it starts with "${to}" instead. Change nothing else: indented imports (compat.py re-exports the old helpers that way) stay as they are.`,
-        inspects: [bashStep(`grep -rn '^${from.replace(/\./g, '\\.')}' ${short} --include='*.py'`, 'inspect')],
+        inspects: [callStep('read_file', { path: `${w.root}/src/${w.package}/compat.py` }, 'inspect')],
         writes: [
           bashStep(`grep -rl '^${from.replace(/\./g, '\\.')}' ${short} --include='*.py'`, 'confirm'),
           bashStep(`grep -rl '^${from.replace(/\./g, '\\.')}' ${short} --include='*.py' | xargs sed -i 's/^${from.replace(/\./g, '\\.')}/${to}/'`, 'write'),
@@ -152,7 +152,7 @@ export function projectTasks(seed: number): TaskDraft[] {
       drafts.push({
         family: 'project', difficulty: 'hard', template: 'clean-build', world: w.files,
         instruction: `Clean the build leftovers in ${short}: remove every __pycache__ directory, and every .pyc file wherever it is. Leave the sources and everything else untouched.`,
-        inspects: [bashStep(`find ${short} -name '__pycache__' -o -name '*.pyc'`, 'inspect')],
+        inspects: [callStep('read_file', { path: `${w.root}/.gitignore` }, 'inspect')],
         writes: [
           bashStep(`find ${short} -type d -name '__pycache__'`, 'confirm'),
           bashStep(`find ${short} -type d -name '__pycache__' -prune -exec rm -rf {} +`, 'write'),
@@ -171,7 +171,7 @@ export function projectTasks(seed: number): TaskDraft[] {
       drafts.push({
         family: 'project', difficulty: 'medium', template: 'tidy-requirements', world: w.files,
         instruction: `${short}/requirements.txt lists some requirements twice and is out of order. Rewrite it in place so that every line appears once, sorted alphabetically ignoring case; keep the lines exactly as they are written.`,
-        inspects: [bashStep(`wc -l ${short}/requirements.txt`, 'inspect')],
+        inspects: [bashStep(`sort ${short}/requirements.txt | uniq -d`, 'inspect')],
         writes: [callStep('read_file', { path }, 'confirm'), bashStep(`sort -fu ${short}/requirements.txt -o ${short}/requirements.txt`, 'write')],
         goal: { kind: 'state', expected: viewOf(edit.files) }, finalMessage: `requirements.txt now has ${unique.length} sorted, unique lines.`,
       });

@@ -54,7 +54,7 @@ export function scriptsTasks(seed: number): TaskDraft[] {
         instruction: variant === 0
           ? `~/bin/${name} should print "${greeting}, NAME!" where NAME is its first argument, and "${greeting}, ${fallback}!" when it gets no argument, but it misses the second case and cannot be run directly. Fix it: make it an executable bash script that does both.`
           : `Write an executable bash script ~/bin/${name} that prints "${greeting}, NAME!" where NAME is its first argument, and "${greeting}, ${fallback}!" when it gets no argument.`,
-        inspects: [callStep('list_directory', { path: BIN }, 'inspect')],
+        inspects: [callStep('read_file', { path: `${BIN}/README` }, 'inspect')],
         writes: variant === 0 ? [callStep('read_file', { path }, 'confirm'), ...scriptSteps(path, source)] : scriptSteps(path, source),
         goal: { kind: 'script', path, cases }, finalMessage: `~/bin/${name} is written and executable.`,
       });
