@@ -2,10 +2,10 @@
  * The os environment: shell tasks on a simulated Linux machine (just-bash over a virtual filesystem),
  * in the spirit of AgentBench's OS family. Built on the public environment toolkit.
  */
-import { defineEnvironment, hashOf, seedOf, type DefinedEnvironment, type OracleSession } from '../../src/toolkit/index.ts';
+import { createToolRunner, defineEnvironment, hashOf, seedOf, type DefinedEnvironment, type OracleSession } from '../../src/toolkit/index.ts';
 import type { Machine } from './machine.ts';
 import { HOME } from './machine.ts';
-import { remainingPlan, type TailCache } from './oracle.ts';
+import { remainingPlan, type OracleContext } from './oracle.ts';
 import { OS_DESCRIPTION, OS_RULES } from './rules.ts';
 import { createShell, type Shell } from './shell.ts';
 import type { OsTask } from './task.ts';
@@ -31,12 +31,13 @@ export interface OsEnvironment extends DefinedEnvironment<Machine, OsTask, Oracl
 export function createOs(options: { seed?: number } = {}): OsEnvironment {
   const seed = options.seed ?? DEFAULT_OS_SEED;
   const shell = createShell();
-  const cache: TailCache = new Map();
+  const tools = createOsTools(shell);
+  const context: OracleContext = { shell, runner: createToolRunner(tools), cache: new Map() };
   const environment = defineEnvironment<Machine, OsTask>({
     name: 'os',
     description: OS_DESCRIPTION,
     rules: OS_RULES,
-    tools: createOsTools(shell),
+    tools,
     tasks: generateTasks(seed),
     maxSteps: OS_MAX_STEPS,
     finish: {
@@ -47,7 +48,7 @@ export function createOs(options: { seed?: number } = {}): OsEnvironment {
     createState: (task, episodeSeed) => ({ files: structuredClone(task.world), cwd: HOME, now: START_TIME, seed: seedOf('os-shell', task.id, episodeSeed), commands: 0, journal: [] }),
     hashState: (machine) => hashOf(viewOf(machine.files)),
     verify: (episode) => verifyEpisode({ task: episode.task, machine: episode.state, calls: episode.calls, finalMessage: episode.finalMessage, shell }),
-    oracle: (episode) => remainingPlan(episode.task, episode.state, episode.calls, shell, cache),
+    oracle: (episode) => remainingPlan(episode.task, episode.state, episode.calls, context),
   });
   return { ...environment, seed, shell };
 }

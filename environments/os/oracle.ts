@@ -9,7 +9,7 @@
  *   agent broke something the gold commands do not touch), a repair: remove what should not be there,
  *   recreate what is missing, fix modes, each as an explicit command or write_file.
  */
-import { callStep, finishStep, hashOf, type CallRecord, type OracleStep } from '../../src/toolkit/index.ts';
+import { callStep, finishStep, hashOf, type CallRecord, type OracleStep, type ToolRunner } from '../../src/toolkit/index.ts';
 import type { Machine } from './machine.ts';
 import type { Shell } from './shell.ts';
 import { bashStep, shellQuote, type OsTask } from './task.ts';
@@ -21,6 +21,13 @@ import { runCase, treeDifferences } from './verify.ts';
  * both cost shell runs, and the oracle is asked at every step.
  */
 export type TailCache = Map<string, number>;
+
+/** What the oracle works with: the shell, the environment's tools (to try plans on copies), a cache. */
+export interface OracleContext {
+  shell: Shell;
+  runner: ToolRunner<Machine>;
+  cache: TailCache;
+}
 
 const MAX_CACHE = 5000;
 
@@ -52,25 +59,11 @@ function remember(cache: TailCache, key: string, value: number): void {
   cache.set(key, value);
 }
 
-/** Run calls of a plan on a copy of the machine (write_file directly, bash through the shell). */
-function simulate(machine: Machine, steps: readonly OracleStep[], shell: Shell): Machine {
-  let current: Machine = structuredClone(machine);
-  for (const step of steps) {
-    if (step.action.kind !== 'call') continue;
-    if (step.action.tool === 'bash') {
-      current = shell.run(current, [String(step.action.arguments.command)]).machine;
-    } else if (step.action.tool === 'write_file') {
-      const path = String(step.action.arguments.path);
-      const existing = current.files[path];
-      const parts = path.split('/').filter(Boolean);
-      for (let index = 0; index < parts.length - 1; index++) {
-        const directory = `/${parts.slice(0, index + 1).join('/')}`;
-        if (!current.files[directory]) current.files[directory] = { type: 'directory', mode: 0o755, mtime: current.now };
-      }
-      current.files[path] = { type: 'file', content: String(step.action.arguments.content), mode: existing?.type === 'file' ? existing.mode : 0o644, mtime: current.now };
-    }
-  }
-  return current;
+/** Run the calls of a plan on a copy of the machine, through the environment's own tools. */
+function simulate(machine: Machine, steps: readonly OracleStep[], runner: ToolRunner<Machine>): Machine {
+  const copy: Machine = structuredClone(machine);
+  for (const step of steps) if (step.action.kind === 'call') runner.run(copy, step.action.tool, step.action.arguments);
+  return copy;
 }
 
 /** A gold change: a write, and the dry run the rules require right before it when it is destructive. */
@@ -102,7 +95,8 @@ function stepsOf(changes: readonly Change[], calls: readonly CallRecord[]): Orac
 }
 
 /** The remaining plan for a task from the machine as it is, given the calls made so far. */
-export function remainingPlan(task: OsTask, machine: Machine, calls: readonly CallRecord[], shell: Shell, cache: TailCache): OracleStep[] {
+export function remainingPlan(task: OsTask, machine: Machine, calls: readonly CallRecord[], context: OracleContext): OracleStep[] {
+  const { shell, cache } = context;
   const reads = task.inspects.filter((step) => !calls.some((call) => sameRead(call, step)));
   const finish = finishStep(task.finalMessage);
   if (task.goal.kind === 'answer') {
@@ -111,7 +105,7 @@ export function remainingPlan(task: OsTask, machine: Machine, calls: readonly Ca
   }
   if (goalHolds(task, machine, shell, cache)) return [finish];
   const changes = changesOf(task);
-  const start = tailReachingGoal(task, changes, machine, shell, cache);
+  const start = tailReachingGoal(task, changes, machine, context);
   if (start !== null) return [...reads, ...stepsOf(changes.slice(start), calls), finish];
   if (task.goal.kind === 'state') return [...repair(machine, task.goal.expected, calls), finish];
   // A script task with every gold tail failing: the gold plan writes the whole script again, so what is
@@ -125,7 +119,8 @@ export function remainingPlan(task: OsTask, machine: Machine, calls: readonly Ca
 }
 
 /** The index of the shortest tail of the gold changes that reaches the goal from here, or null. */
-function tailReachingGoal(task: OsTask, changes: readonly Change[], machine: Machine, shell: Shell, cache: TailCache): number | null {
+function tailReachingGoal(task: OsTask, changes: readonly Change[], machine: Machine, context: OracleContext): number | null {
+  const { shell, runner, cache } = context;
   const view = viewOf(machine.files);
   // From the untouched tree it is the whole gold plan (the tests check that it reaches the goal).
   if (treeDifferences(view, viewOf(task.world)).length === 0) return 0;
@@ -134,7 +129,7 @@ function tailReachingGoal(task: OsTask, changes: readonly Change[], machine: Mac
   if (cached !== undefined) return cached < 0 ? null : cached;
   let found = -1;
   for (let start = changes.length - 1; start >= 0; start--) {
-    if (goalHolds(task, simulate(machine, changes.slice(start).map((change) => change.write), shell), shell, cache)) {
+    if (goalHolds(task, simulate(machine, changes.slice(start).map((change) => change.write), runner), shell, cache)) {
       found = start;
       break;
     }

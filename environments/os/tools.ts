@@ -1,7 +1,8 @@
 /**
- * The os tools. `bash` runs a command line and may change anything, so it is a write; `write_file`
- * writes one file. `read_file` and `list_directory` only read the machine (they are read-only, so harness
- * modules may `peek` with them): they answer from the machine's data directly, without the shell, and
+ * The os tools, a shell plus file tools as coding agents have them. `bash` runs a command line and may
+ * change anything, so it is a write; `write_file`, `edit_file` and `move_path` change one file or folder.
+ * `read_file` and `list_directory` only read the machine (they are read-only, so harness modules may
+ * `peek` with them): they answer from the machine's data directly, without the shell, and
  * `list_directory` shows true permission bits (this shell's `ls -l` does not).
  */
 import { defineTool, param, refuse, type ToolDefinition } from '../../src/toolkit/index.ts';
@@ -68,6 +69,67 @@ export function createOsTools(shell: Shell): ToolDefinition<Machine>[] {
         machine.files[existing.path] = { type: 'file', content, mode, mtime: machine.now };
         machine.journal.push({ tool: 'write_file', args: { path: String(args.path), content }, ...effectsOf(before, viewOf(machine.files)) });
         return `Wrote ${Buffer.byteLength(content)} bytes to ${existing.path}`;
+      },
+    }),
+    defineTool<Machine>({
+      name: 'edit_file',
+      readOnly: false,
+      description:
+        'Replace one exact piece of text in a file with another (the file keeps its mode). old_text must occur exactly once, ' +
+        "spaces and line breaks included: e.g. old_text 'port = 8080' and new_text 'port = 8443'. To append, repeat the last line in old_text.",
+      parameters: {
+        path: pathParameter('file', '/etc/shop/app.conf'),
+        old_text: param.string({ description: "The text to replace, copied exactly from the file, e.g. 'debug = true'." }),
+        new_text: param.string({ description: "The text to put in its place, e.g. 'debug = false' (empty to delete old_text)." }),
+      },
+      run(machine, args) {
+        const { path, entry } = resolve(machine, normalise(String(args.path)), 'read');
+        const oldText = String(args.old_text);
+        if (!entry) refuse(`${path}: No such file or directory`);
+        if (entry.type !== 'file') refuse(`${path}: Is a directory`);
+        if (entry.encoding === 'base64') refuse(`${path}: binary file; edit it with bash`);
+        if (oldText === '') refuse('old_text must not be empty (use write_file to create or replace a whole file)');
+        const count = entry.content.split(oldText).length - 1;
+        if (count === 0) refuse(`old_text was not found in ${path} (it must match the file exactly, spaces and line breaks included; read_file shows the content)`);
+        if (count > 1) refuse(`old_text appears ${count} times in ${path}; include more of the surrounding text so that it matches exactly once`);
+        const before = viewOf(machine.files);
+        const at = entry.content.indexOf(oldText);
+        const line = entry.content.slice(0, at).split('\n').length;
+        machine.now += 1000;
+        machine.files[path] = { ...entry, content: entry.content.slice(0, at) + String(args.new_text) + entry.content.slice(at + oldText.length), mtime: machine.now };
+        machine.journal.push({ tool: 'edit_file', args: { path: String(args.path), old_text: oldText, new_text: String(args.new_text) }, ...effectsOf(before, viewOf(machine.files)) });
+        return `Edited ${path}: replaced 1 occurrence at line ${line}`;
+      },
+    }),
+    defineTool<Machine>({
+      name: 'move_path',
+      readOnly: false,
+      description:
+        'Move or rename a file or directory (a directory moves with everything in it). The destination must not exist yet and its ' +
+        "folder must: e.g. source '/home/user/Downloads/report.pdf', destination '/home/user/Archive/report.pdf'.",
+      parameters: {
+        source: pathParameter('file or directory to move', '/home/user/Downloads/report.pdf'),
+        destination: pathParameter('new path, including the name', '/home/user/Archive/report.pdf'),
+      },
+      run(machine, args) {
+        // A symbolic link moves as itself; only the folders on the way are followed.
+        const named = normalise(String(args.source));
+        const source = machine.files[named]?.type === 'symlink' ? { path: named, entry: machine.files[named] } : resolve(machine, named, 'read');
+        const destination = normalise(String(args.destination));
+        if (!source.entry) refuse(`${source.path}: No such file or directory`);
+        if (isLayoutPath(destination) || isLayoutPath(source.path)) refuse(`${isLayoutPath(destination) ? destination : source.path}: Read-only file system`);
+        if (machine.files[destination]) refuse(`${destination}: File exists (move into a folder by naming the new path in full, e.g. ${destination}/${source.path.slice(source.path.lastIndexOf('/') + 1)})`);
+        if (destination === source.path || destination.startsWith(`${source.path}/`)) refuse(`cannot move ${source.path} into itself`);
+        const parent = destination.slice(0, destination.lastIndexOf('/')) || '/';
+        if (machine.files[parent]?.type !== 'directory') refuse(`${parent}: No such file or directory (create the folder first, e.g. with bash mkdir -p)`);
+        const before = viewOf(machine.files);
+        machine.now += 1000;
+        for (const path of Object.keys(machine.files).filter((candidate) => candidate === source.path || candidate.startsWith(`${source.path}/`))) {
+          machine.files[destination + path.slice(source.path.length)] = machine.files[path]!;
+          delete machine.files[path];
+        }
+        machine.journal.push({ tool: 'move_path', args: { source: String(args.source), destination: String(args.destination) }, ...effectsOf(before, viewOf(machine.files)) });
+        return `Moved ${source.path} to ${destination}`;
       },
     }),
     defineTool<Machine>({

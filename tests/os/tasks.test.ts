@@ -203,9 +203,9 @@ describe('os: the dry-run rule', () => {
     const [confirm] = task.writes;
     if (confirm?.action.kind !== 'call') throw new Error('expected a call');
     session.step(confirm.action.tool, confirm.action.arguments);
-    expect(session.oracle().map((step) => step.purpose)).toEqual(['inspect', 'write', 'finish']);
+    expect(session.oracle().map((step) => step.purpose)).toEqual(['inspect', 'write', 'write', 'finish']);
     session.step('bash', { command: 'date' });
-    expect(session.oracle().map((step) => step.purpose)).toEqual(['inspect', 'confirm', 'write', 'finish']);
+    expect(session.oracle().map((step) => step.purpose)).toEqual(['inspect', 'confirm', 'write', 'write', 'finish']);
   });
 
   it('needs a look before changing a mode, none for new files or files already changed', () => {

@@ -91,10 +91,55 @@ describe('os: write_file', () => {
   });
 });
 
+describe('os: edit_file', () => {
+  it('replaces exactly one occurrence and keeps the mode (legal write)', () => {
+    const shell = session('edit-config');
+    expect(shell.step('edit_file', { path: '/etc/shop/db.conf', old_text: 'pool_timeout = 30', new_text: 'pool_timeout = 45' })).toEqual({ ok: true, output: 'Edited /etc/shop/db.conf: replaced 1 occurrence at line 6' });
+    expect(bash(shell, "grep pool_timeout /etc/shop/db.conf && stat -c '%a' /etc/shop/db.conf").output).toBe('pool_timeout = 45\n640');
+  });
+
+  it('refuses text that is missing, ambiguous or empty, and a missing file (illegal)', () => {
+    const shell = session('edit-config');
+    expect(shell.step('edit_file', { path: '/etc/shop/app.conf', old_text: 'port=8080', new_text: 'port=8443' })).toEqual({
+      ok: false,
+      output: 'Error: old_text was not found in /etc/shop/app.conf (it must match the file exactly, spaces and line breaks included; read_file shows the content)',
+    });
+    expect(shell.step('edit_file', { path: '/etc/shop/app.conf', old_text: 'debug = ', new_text: 'debug = false' }).output).toBe(
+      'Error: old_text appears 2 times in /etc/shop/app.conf; include more of the surrounding text so that it matches exactly once',
+    );
+    expect(shell.step('edit_file', { path: '/etc/shop/app.conf', old_text: '', new_text: 'x' }).output).toBe('Error: old_text must not be empty (use write_file to create or replace a whole file)');
+    expect(shell.step('edit_file', { path: '/etc/shop/none.conf', old_text: 'a', new_text: 'b' }).output).toBe('Error: /etc/shop/none.conf: No such file or directory');
+  });
+});
+
+describe('os: move_path', () => {
+  it('moves a file or a whole folder to a new path (legal write)', () => {
+    const shell = session('archive-download');
+    bash(shell, 'mkdir -p ~/Archive');
+    const name = bash(shell, 'ls ~/Downloads | head -1').output;
+    expect(shell.step('move_path', { source: `/home/user/Downloads/${name}`, destination: `/home/user/Archive/${name}` })).toEqual({ ok: true, output: `Moved /home/user/Downloads/${name} to /home/user/Archive/${name}` });
+    expect(bash(shell, 'ls ~/Archive').output).toBe(name);
+    expect(shell.step('move_path', { source: '/home/user/Archive', destination: '/home/user/Old' }).ok).toBe(true);
+    expect(bash(shell, 'ls ~/Old').output).toBe(name);
+  });
+
+  it('refuses a missing source, an existing destination, a missing folder and a move into itself (illegal)', () => {
+    const shell = session('archive-download');
+    expect(shell.step('move_path', { source: '/home/user/nope', destination: '/home/user/x' }).output).toBe('Error: /home/user/nope: No such file or directory');
+    expect(shell.step('move_path', { source: '/home/user/.bashrc', destination: '/home/user/Downloads' }).output).toBe(
+      'Error: /home/user/Downloads: File exists (move into a folder by naming the new path in full, e.g. /home/user/Downloads/.bashrc)',
+    );
+    expect(shell.step('move_path', { source: '/home/user/.bashrc', destination: '/home/user/Archive/.bashrc' }).output).toBe(
+      'Error: /home/user/Archive: No such file or directory (create the folder first, e.g. with bash mkdir -p)',
+    );
+    expect(shell.step('move_path', { source: '/home/user/Downloads', destination: '/home/user/Downloads/inner' }).output).toBe('Error: cannot move /home/user/Downloads into itself');
+  });
+});
+
 describe('os: read-only tools', () => {
-  it('are marked read-only and answer peek; bash and write_file are writes and refuse peek', () => {
+  it('are marked read-only and answer peek; the tools that change files are writes and refuse peek', () => {
     const readOnly = Object.fromEntries(os.tools.map((tool) => [tool.name, tool.readOnly]));
-    expect(readOnly).toEqual({ bash: false, write_file: false, read_file: true, list_directory: true });
+    expect(readOnly).toEqual({ bash: false, write_file: false, edit_file: false, move_path: false, read_file: true, list_directory: true });
     const shell = session('lock-ssh');
     expect(shell.peek('bash', { command: 'rm -rf ~' })).toEqual({ ok: false, output: 'Error: peek only allows read-only tools' });
     const listing = shell.peek('list_directory', { path: '/home/user/.ssh' });

@@ -146,14 +146,22 @@ export function accountsTasks(seed: number): TaskDraft[] {
       });
     }
     {
-      const w = world('orphan-homes');
+      const w = world('archive-orphans');
       const known = new Set(w.accounts.filter((account) => account.home.startsWith('/home/')).map((account) => account.home.slice('/home/'.length)));
-      const values = w.homes.filter((name) => !known.has(name));
+      const orphans = w.homes.filter((name) => !known.has(name));
+      const archive = variant === 0 ? '/srv/archive/homes' : '/var/backups/orphaned-homes';
+      const edit = editTree(w.files).mkdir(archive);
+      for (const name of orphans) edit.move(`/home/${name}`, `${archive}/${name}`);
       drafts.push({
-        family: 'accounts', difficulty: 'hard', template: 'orphan-homes', world: w.files,
-        instruction: 'Some directories in /home belong to no account: no entry in /etc/passwd has them as its home directory. Which ones? Answer with the directory names, one per line.',
-        inspects: [callStep('list_directory', { path: '/home' }, 'inspect'), bashStep("comm -23 <(ls /home | sort) <(cut -d: -f6 /etc/passwd | grep '^/home/' | cut -d/ -f3 | sort)", 'inspect')],
-        writes: [], goal: { kind: 'answer', answer: { type: 'lines', values } }, finalMessage: values.join('\n'),
+        family: 'accounts', difficulty: 'hard', template: 'archive-orphans', world: w.files,
+        instruction: `Some directories in /home belong to no account: no entry in /etc/passwd has them as its home directory. Move each of them, whole, into ${archive} (create it if needed). Leave the other home directories where they are.`,
+        inspects: [bashStep("comm -23 <(ls /home | sort) <(cut -d: -f6 /etc/passwd | grep '^/home/' | cut -d/ -f3 | sort)", 'inspect')],
+        writes: [
+          bashStep(`mkdir -p ${archive}`, 'write'),
+          callStep('list_directory', { path: '/home' }, 'confirm'),
+          bashStep(`mv ${orphans.map((name) => `/home/${name}`).join(' ')} ${archive}/`, 'write'),
+        ],
+        goal: { kind: 'state', expected: viewOf(edit.files) }, finalMessage: `Moved ${orphans.join(', ')} to ${archive}.`,
       });
     }
     {

@@ -145,6 +145,7 @@ export function adminTasks(seed: number): TaskDraft[] {
     {
       const w = world('edit-config');
       const [key, value] = variant === 0 ? ['port', '8443'] : ['workers', String(Number(w.settings.workers) * 2)];
+      const current = w.settings[key]!;
       const path = '/etc/shop/app.conf';
       const edit = editTree(w.files);
       edit.write(path, edit.read(path).split('\n').map((line) => (line.startsWith(`${key} = `) ? `${key} = ${value}` : line.startsWith('debug = ') ? 'debug = false' : line)).join('\n'));
@@ -152,7 +153,11 @@ export function adminTasks(seed: number): TaskDraft[] {
         family: 'admin', difficulty: 'medium', template: 'edit-config', world: w.files,
         instruction: `In /etc/shop/app.conf, set ${key} to ${value} and debug to false. Change nothing else in the file: commented-out lines and other settings stay exactly as they are.`,
         inspects: [bashStep(`grep -nE '${key}|debug' ${path}`, 'inspect')],
-        writes: [callStep('read_file', { path }, 'confirm'), bashStep(`sed -i -e 's/^${key} = .*/${key} = ${value}/' -e 's/^debug = .*/debug = false/' ${path}`, 'write')],
+        writes: [
+          callStep('read_file', { path }, 'confirm'),
+          callStep('edit_file', { path, old_text: `\n${key} = ${current}\n`, new_text: `\n${key} = ${value}\n` }, 'write'),
+          callStep('edit_file', { path, old_text: '\ndebug = true\n', new_text: '\ndebug = false\n' }, 'write'),
+        ],
         goal: { kind: 'state', expected: viewOf(edit.files) }, finalMessage: `${path}: ${key} = ${value}, debug = false.`,
       });
     }

@@ -158,13 +158,19 @@ export function logsTasks(seed: number): TaskDraft[] {
       });
     }
     {
-      const w = world('top-client');
-      const top = uniqueTop([...w.current, ...w.previous].map((entry) => entry.ip))!;
+      const base = world('block-top-client');
+      const top = uniqueTop([...base.current, ...base.previous].map((entry) => entry.ip))!;
+      const blocklist = '/etc/nginx/conf.d/blocklist.conf';
+      const others = ipPool(createRandom(seedOf(seed, 'blocklist', variant)), 3).filter((ip) => ip !== top);
+      const listed = `# Clients refused by nginx, one deny line each.\n${others.map((ip) => `deny ${ip};`).join('\n')}\n`;
+      const w = { ...base, files: editTree(base.files).write(blocklist, listed).files };
+      const edit = editTree(w.files).write(blocklist, `${listed}deny ${top};\n`);
       drafts.push({
-        family: 'logs', difficulty: 'medium', template: 'top-client', world: w.files,
-        instruction: `Which client IP address sent the most requests, counting both ${ACCESS} and ${ACCESS_OLD}? Answer with the IP address only.`,
-        inspects: [callStep('list_directory', { path: '/var/log/nginx' }, 'inspect'), bashStep(`cat ${ACCESS} ${ACCESS_OLD} | awk '{print $1}' | sort | uniq -c | sort -rn | head -3`, 'inspect')],
-        writes: [], goal: { kind: 'answer', answer: { type: 'text', value: top } }, finalMessage: top,
+        family: 'logs', difficulty: 'hard', template: 'block-top-client', world: w.files,
+        instruction: `The client that sent the most requests (counting both ${ACCESS} and ${ACCESS_OLD}) is scraping the shop. Block it: add a line "deny IP;" for its address at the end of ${blocklist}, keeping the lines that are there.`,
+        inspects: [bashStep(`cat ${ACCESS} ${ACCESS_OLD} | awk '{print $1}' | sort | uniq -c | sort -rn | head -3`, 'inspect')],
+        writes: [callStep('read_file', { path: blocklist }, 'confirm'), bashStep(`echo 'deny ${top};' >> ${blocklist}`, 'write')],
+        goal: { kind: 'state', expected: viewOf(edit.files) }, finalMessage: `Blocked ${top} in ${blocklist}.`,
       });
     }
     {

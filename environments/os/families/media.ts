@@ -133,14 +133,17 @@ export function mediaTasks(seed: number): TaskDraft[] {
       });
     }
     {
-      const w = world('largest-download');
+      const w = world('archive-download');
       const sorted = files(w, (path) => path.startsWith(`${DOWNLOADS}/`)).sort((a, b) => size(w, b) - size(w, a));
-      const answer = variant === 0 ? baseName(sorted[0]!) : baseName(sorted.at(-1)!);
+      const chosen = variant === 0 ? sorted[0]! : sorted.at(-1)!;
+      const destination = `${HOME}/Archive/${baseName(chosen)}`;
+      const edit = editTree(w).mkdir(`${HOME}/Archive`).move(chosen, destination);
       drafts.push({
-        family: 'media', difficulty: 'easy', template: 'largest-download', world: w,
-        instruction: `Which file in ~/Downloads is the ${variant === 0 ? 'largest' : 'smallest'}? Answer with its file name only.`,
-        inspects: [bashStep(variant === 0 ? 'ls -S ~/Downloads | head -1' : 'ls -S ~/Downloads | tail -1', 'inspect')],
-        writes: [], goal: { kind: 'answer', answer: { type: 'text', value: answer } }, finalMessage: answer,
+        family: 'media', difficulty: 'medium', template: 'archive-download', world: w,
+        instruction: `Move the ${variant === 0 ? 'largest' : 'smallest'} file in ~/Downloads into ~/Archive (create ~/Archive if needed), keeping its name.`,
+        inspects: [bashStep('ls -S ~/Downloads', 'inspect')],
+        writes: [bashStep('mkdir -p ~/Archive', 'write'), callStep('list_directory', { path: DOWNLOADS }, 'confirm'), callStep('move_path', { source: chosen, destination }, 'write')],
+        goal: { kind: 'state', expected: viewOf(edit.files) }, finalMessage: `Moved ${baseName(chosen)} to ~/Archive.`,
       });
     }
     {

@@ -55,7 +55,9 @@ export function scriptsTasks(seed: number): TaskDraft[] {
           ? `~/bin/${name} should print "${greeting}, NAME!" where NAME is its first argument, and "${greeting}, ${fallback}!" when it gets no argument, but it misses the second case and cannot be run directly. Fix it: make it an executable bash script that does both.`
           : `Write an executable bash script ~/bin/${name} that prints "${greeting}, NAME!" where NAME is its first argument, and "${greeting}, ${fallback}!" when it gets no argument.`,
         inspects: [callStep('read_file', { path: `${BIN}/README` }, 'inspect')],
-        writes: variant === 0 ? [callStep('read_file', { path }, 'confirm'), ...scriptSteps(path, source)] : scriptSteps(path, source),
+        writes: variant === 0
+          ? [callStep('read_file', { path }, 'confirm'), callStep('edit_file', { path, old_text: '$1!', new_text: `\${1:-${fallback}}!` }, 'write'), bashStep(`chmod +x ~/bin/${name}`, 'write')]
+          : scriptSteps(path, source),
         goal: { kind: 'script', path, cases }, finalMessage: `~/bin/${name} is written and executable.`,
       });
     }
@@ -104,7 +106,9 @@ export function scriptsTasks(seed: number): TaskDraft[] {
         family: 'scripts', difficulty: 'hard', template: 'top-ips', world: tree.build(),
         instruction: variant === 0 ? `~/bin/${name} is broken. Fix it so that, ${usage}.` : `Write an executable script ~/bin/${name}: ${usage}.`,
         inspects: [bashStep('head -n 3 /var/log/nginx/access.log', 'inspect')],
-        writes: variant === 0 ? [callStep('read_file', { path }, 'confirm'), ...scriptSteps(path, source)] : scriptSteps(path, source),
+        writes: variant === 0
+          ? [callStep('read_file', { path }, 'confirm'), callStep('edit_file', { path, old_text: '| sort -n | head -n "$2"', new_text: '| sort -rn | head -n "$2" | awk \'{print $1, $2}\'' }, 'write')]
+          : scriptSteps(path, source),
         goal: { kind: 'script', path, cases: [{ args: ['/var/log/nginx/access.log', '3'], stdout: ranking('access.log', 3) }, { args: ['/var/log/nginx/access.log.1', '2'], stdout: ranking('access.log.1', 2) }] },
         finalMessage: `~/bin/${name} prints the busiest clients of a log.`,
       });
