@@ -124,25 +124,37 @@ export function accountsTasks(seed: number): TaskDraft[] {
       });
     }
     {
-      const w = world('group-members', (candidate) => candidate.groups.some((group) => group.members.length >= 2 && group.name !== 'sudo'));
-      const random = createRandom(seedOf(seed, 'group-members', variant));
+      const w = world('leave-group', (candidate) => candidate.groups.some((group) => group.members.length >= 2 && group.name !== 'sudo'));
+      const random = createRandom(seedOf(seed, 'leave-group', variant));
       const group = random.pick(w.groups.filter((entry) => entry.members.length >= 2 && entry.name !== 'sudo'));
+      const leaver = random.pick(group.members);
+      const before = `${group.name}:x:${group.gid}:${group.members.join(',')}`;
+      const after = `${group.name}:x:${group.gid}:${group.members.filter((member) => member !== leaver).join(',')}`;
+      const edit = editTree(w.files);
+      edit.write('/etc/group', edit.read('/etc/group').replace(`${before}\n`, `${after}\n`));
       drafts.push({
-        family: 'accounts', difficulty: 'medium', template: 'group-members', world: w.files,
-        instruction: `Which users are members of the group ${group.name}, according to /etc/group? Answer with the user names, one per line.`,
-        inspects: [bashStep(`grep '^${group.name}:' /etc/group | cut -d: -f4 | tr ',' '\\n'`, 'inspect')],
-        writes: [], goal: { kind: 'answer', answer: { type: 'lines', values: group.members } }, finalMessage: group.members.join('\n'),
+        family: 'accounts', difficulty: 'medium', template: 'leave-group', world: w.files,
+        instruction: `${leaver} has left the team: take them out of the group ${group.name} in /etc/group (there is no gpasswd here), leaving the other members and every other group as they are.`,
+        inspects: [bashStep(`grep '^${group.name}:' /etc/group`, 'inspect')],
+        writes: [callStep('read_file', { path: '/etc/group' }, 'confirm'), callStep('edit_file', { path: '/etc/group', old_text: `${before}\n`, new_text: `${after}\n` }, 'write')],
+        goal: { kind: 'state', expected: viewOf(edit.files) }, finalMessage: `Removed ${leaver} from ${group.name}.`,
       });
     }
     {
-      const w = world('highest-uid');
-      const regular = w.accounts.filter((account) => account.uid >= 1000 && account.uid < 65534 && account.name !== 'user').sort((a, b) => a.uid - b.uid);
-      const answer = variant === 0 ? regular.at(-1)!.name : regular[0]!.name;
+      const regularOf = (candidate: AccountsWorld) => candidate.accounts.filter((account) => account.uid >= 1000 && account.uid < 65534 && account.name !== 'user').sort((a, b) => a.uid - b.uid);
+      const pickOf = (candidate: AccountsWorld) => (variant === 0 ? regularOf(candidate).at(-1)! : regularOf(candidate)[0]!);
+      const w = world('lock-account', (candidate) => pickOf(candidate).shell !== '/usr/sbin/nologin');
+      const account = pickOf(w);
+      const line = `${account.name}:x:${account.uid}:${account.gid}:${account.gecos}:${account.home}:${account.shell}`;
+      const locked = `${account.name}:x:${account.uid}:${account.gid}:${account.gecos}:${account.home}:/usr/sbin/nologin`;
+      const edit = editTree(w.files);
+      edit.write('/etc/passwd', edit.read('/etc/passwd').replace(`${line}\n`, `${locked}\n`));
       drafts.push({
-        family: 'accounts', difficulty: 'easy', template: 'highest-uid', world: w.files,
-        instruction: `Among the regular accounts (UID 1000 or above, not counting nobody nor your own account, user), which one has the ${variant === 0 ? 'highest' : 'lowest'} UID? Answer with the account name only.`,
-        inspects: [bashStep(`awk -F: '$3 > 1000 && $3 < 65534' /etc/passwd | sort -t: -k3 -n | ${variant === 0 ? 'tail' : 'head'} -1 | cut -d: -f1`, 'inspect')],
-        writes: [], goal: { kind: 'answer', answer: { type: 'text', value: answer } }, finalMessage: answer,
+        family: 'accounts', difficulty: 'medium', template: 'lock-account', world: w.files,
+        instruction: `Among the regular accounts (UID 1000 or above, not counting nobody nor your own account, user), the one with the ${variant === 0 ? 'highest' : 'lowest'} UID must no longer log in: set its login shell in /etc/passwd to /usr/sbin/nologin, changing nothing else.`,
+        inspects: [bashStep(`awk -F: '$3 > 1000 && $3 < 65534' /etc/passwd | sort -t: -k3 -n | ${variant === 0 ? 'tail' : 'head'} -1`, 'inspect')],
+        writes: [callStep('read_file', { path: '/etc/passwd' }, 'confirm'), callStep('edit_file', { path: '/etc/passwd', old_text: `${line}\n`, new_text: `${locked}\n` }, 'write')],
+        goal: { kind: 'state', expected: viewOf(edit.files) }, finalMessage: `${account.name} now has /usr/sbin/nologin as its shell.`,
       });
     }
     {

@@ -135,14 +135,19 @@ export function recordsTasks(seed: number): TaskDraft[] {
       });
     }
     {
-      const w = world('top-earner');
-      const sorted = [...w.employees].sort((a, b) => b.salary - a.salary);
-      const answer = variant === 0 ? sorted[0]!.name : sorted.at(-1)!.name;
+      const w = world('raise-salary');
+      const department = pickDepartment(createRandom(seedOf(seed, 'raise-salary', variant)), w);
+      const lowest = w.employees.filter((employee) => employee.department === department).sort((a, b) => a.salary - b.salary)[0]!;
+      const raise = variant === 0 ? 4000 : 2500;
+      const raised = lowest.line.replace(`,${lowest.salary},`, `,${lowest.salary + raise},`);
+      const edit = editTree(w.files);
+      edit.write(EMPLOYEES, edit.read(EMPLOYEES).replace(`${lowest.line}\n`, `${raised}\n`));
       drafts.push({
-        family: 'records', difficulty: 'easy', template: 'top-earner', world: w.files,
-        instruction: `Who has the ${variant === 0 ? 'highest' : 'lowest'} salary in ~/data/employees.csv? Answer with the name as it is written in the file.`,
-        inspects: [bashStep(`tail -n +2 ~/data/employees.csv | sort -t, -k5 -n${variant === 0 ? 'r' : ''} | head -1 | cut -d, -f2`, 'inspect')],
-        writes: [], goal: { kind: 'answer', answer: { type: 'text', value: answer } }, finalMessage: answer,
+        family: 'records', difficulty: 'medium', template: 'raise-salary', world: w.files,
+        instruction: `The lowest-paid employee of the ${department} department gets a raise of ${raise}: update their salary in ~/data/employees.csv and change nothing else in the file.`,
+        inspects: [bashStep(`awk -F, '$3 == "${department}"' ~/data/employees.csv | sort -t, -k5 -n | head -1`, 'inspect')],
+        writes: [callStep('read_file', { path: EMPLOYEES }, 'confirm'), callStep('edit_file', { path: EMPLOYEES, old_text: `${lowest.line}\n`, new_text: `${raised}\n` }, 'write')],
+        goal: { kind: 'state', expected: viewOf(edit.files) }, finalMessage: `${lowest.name} now earns ${lowest.salary + raise}.`,
       });
     }
     {
