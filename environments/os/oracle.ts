@@ -36,7 +36,7 @@ function sameRead(call: CallRecord, step: OracleStep): boolean {
   if (step.action.kind !== 'call' || call.tool !== step.action.tool || !call.result.ok) return false;
   if (call.tool !== 'bash') return JSON.stringify(call.args) === JSON.stringify(step.action.arguments);
   const squash = (value: unknown) => String(value ?? '').trim().replace(/\s+/g, ' ');
-  return squash(call.args.command) === squash(step.action.arguments.command);
+  return squash(call.args.command) === squash(step.action.arguments.command) && squash(call.args.workdir) === squash(step.action.arguments.workdir);
 }
 
 /** True when the machine meets the goal of a task (a question's goal: every file as it was). */

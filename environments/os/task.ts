@@ -62,8 +62,8 @@ export interface OsTask extends TaskInfo, Omit<TaskDraft, 'instruction' | 'famil
  * A bash step of a gold plan. `confirm` marks the dry run the rules require right before a command that
  * deletes, moves or rewrites existing files: a read-only look that shows those files.
  */
-export function bashStep(command: string, purpose: 'inspect' | 'confirm' | 'write'): OracleStep {
-  return callStep('bash', { command }, purpose);
+export function bashStep(command: string, purpose: 'inspect' | 'confirm' | 'write', workdir?: string): OracleStep {
+  return callStep('bash', workdir === undefined ? { command } : { command, workdir }, purpose);
 }
 
 /** The text an answer is given as in a final message. */

@@ -16,7 +16,8 @@ export const MAX_COMMAND_LENGTH = 8000;
 /** Largest file `write_file` writes. */
 export const MAX_WRITE_BYTES = 64_000;
 const READ_LINES = 200;
-const ABSOLUTE_PATH = '^/';
+/** An absolute path on one line. */
+const ABSOLUTE_PATH = '^/[^\\n]*$';
 
 const pathParameter = (what: string, example: string) =>
   param.string({ pattern: ABSOLUTE_PATH, description: `Absolute path of the ${what}, e.g. '${example}' (write ~ as /home/user).` });
@@ -34,14 +35,21 @@ export function createOsTools(shell: Shell): ToolDefinition<Machine>[] {
         "`mkdir -p ~/reports && sort data.txt > ~/reports/sorted.txt`: no markdown fences, no '$ ' prompt.",
       parameters: {
         command: param.string({ description: "The command line, e.g. 'find ~/Pictures -name \"*.png\" | wc -l'." }),
+        workdir: param.string({ pattern: ABSOLUTE_PATH, description: "Optional: the directory to run this one command in, e.g. '/var/log/nginx' (default: the current directory)." }),
       },
+      required: ['command'],
       run(machine, args) {
         const command = String(args.command);
         if (command.length > MAX_COMMAND_LENGTH) refuse(`the command is ${command.length} characters long; the limit is ${MAX_COMMAND_LENGTH} (write long scripts with write_file)`);
+        const workdir = args.workdir === undefined ? undefined : normalise(String(args.workdir));
+        if (workdir !== undefined && machine.files[workdir]?.type !== 'directory') {
+          return formatOutcome({ stdout: '', stderr: `bash: cd: ${workdir}: ${machine.files[workdir] ? 'Not a directory' : 'No such file or directory'}\n`, exitCode: 1 });
+        }
         const before = viewOf(machine.files);
-        const { outcomes, machine: next } = shell.run(machine, [command]);
-        const journal = [...machine.journal, { tool: 'bash', args: { command }, ...effectsOf(before, viewOf(next.files)) }];
-        Object.assign(machine, next, { journal });
+        // A workdir holds for this command only: the current directory stays what it was.
+        const { outcomes, machine: next } = shell.run(workdir === undefined ? machine : { ...machine, cwd: workdir }, [command]);
+        const journal = [...machine.journal, { tool: 'bash', args: { ...args }, ...effectsOf(before, viewOf(next.files)) }];
+        Object.assign(machine, next, { journal, ...(workdir === undefined ? {} : { cwd: machine.cwd }) });
         return formatOutcome(outcomes[0]!);
       },
     }),

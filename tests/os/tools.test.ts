@@ -18,6 +18,15 @@ describe('os: bash', () => {
     expect(shell.peek('read_file', { path: '/home/user/notes/list.txt' })).toEqual({ ok: true, output: 'a\nb' });
   });
 
+  it('runs one command in another directory when given a workdir, and refuses a missing one', () => {
+    const shell = session();
+    expect(bash(shell, 'pwd').output).toBe('/home/user');
+    expect(shell.step('bash', { command: 'ls | head -2; pwd', workdir: '/var/log' })).toEqual({ ok: true, output: '/var/log' });
+    expect(bash(shell, 'pwd').output).toBe('/home/user');
+    expect(shell.step('bash', { command: 'ls', workdir: '/var/logs' })).toEqual({ ok: false, output: 'Error: exit status 1 (no such file or directory)\n[stderr]\nbash: cd: /var/logs: No such file or directory' });
+    expect(shell.step('bash', { command: 'ls', workdir: 'var/log' }).output).toMatch(/^Error: argument 'workdir' has an invalid format/);
+  });
+
   it('carries the working directory over to the next call, not variables', () => {
     const shell = session();
     expect(bash(shell, 'cd ~/Pictures && export MARK=1 && pwd').output).toBe('/home/user/Pictures');
@@ -85,7 +94,7 @@ describe('os: write_file', () => {
   it('refuses a directory, a relative path and the shell\'s own folders (illegal)', () => {
     const shell = session();
     expect(shell.step('write_file', { path: '/home/user/Pictures', content: 'x' })).toEqual({ ok: false, output: 'Error: /home/user/Pictures: Is a directory' });
-    expect(shell.step('write_file', { path: 'notes.txt', content: 'x' })).toEqual({ ok: false, output: "Error: argument 'path' has an invalid format: 'notes.txt' does not match ^/" });
+    expect(shell.step('write_file', { path: 'notes.txt', content: 'x' })).toEqual({ ok: false, output: "Error: argument 'path' has an invalid format: 'notes.txt' does not match ^/[^\\n]*$" });
     expect(shell.step('write_file', { path: '/bin/ls', content: 'x' })).toEqual({ ok: false, output: 'Error: /bin/ls: Read-only file system' });
     expect(shell.step('write_file', { path: '/etc/hostname/x', content: 'x' })).toEqual({ ok: false, output: 'Error: /etc/hostname: Not a directory' });
   });

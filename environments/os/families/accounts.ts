@@ -171,7 +171,7 @@ export function accountsTasks(seed: number): TaskDraft[] {
         writes: [
           bashStep(`mkdir -p ${archive}`, 'write'),
           callStep('list_directory', { path: '/home' }, 'confirm'),
-          bashStep(`mv ${orphans.map((name) => `/home/${name}`).join(' ')} ${archive}/`, 'write'),
+          bashStep(`mv ${orphans.join(' ')} ${archive}/`, 'write', '/home'),
         ],
         goal: { kind: 'state', expected: viewOf(edit.files) }, finalMessage: `Moved ${orphans.join(', ')} to ${archive}.`,
       });

@@ -101,7 +101,7 @@ export function adminTasks(seed: number): TaskDraft[] {
           ? 'Make every .sh script in ~/bin readable and executable by everyone and writable only by me (mode 755). Leave the other files in ~/bin alone.'
           : 'The .sh scripts in ~/bin should be usable by me only: set each of them to mode 700 (read, write and execute for the owner, nothing for anyone else). Leave the other files in ~/bin alone.',
         inspects: [callStep('read_file', { path: `${HOME}/bin/README` }, 'inspect')],
-        writes: [callStep('list_directory', { path: `${HOME}/bin` }, 'confirm'), bashStep(`chmod ${mode.toString(8)} ~/bin/*.sh`, 'write')],
+        writes: [callStep('list_directory', { path: `${HOME}/bin` }, 'confirm'), bashStep(`chmod ${mode.toString(8)} *.sh`, 'write', `${HOME}/bin`)],
         goal: { kind: 'state', expected: viewOf(edit.files) }, finalMessage: `Set mode ${mode.toString(8)} on ${w.scripts.length} scripts in ~/bin.`,
       });
     }
@@ -115,7 +115,7 @@ export function adminTasks(seed: number): TaskDraft[] {
         inspects: [callStep('read_file', { path: `${HOME}/.ssh/config` }, 'inspect')],
         writes: [
           bashStep("stat -c '%a %n' ~/.ssh ~/.ssh/*", 'confirm'),
-          bashStep(`chmod 700 ~/.ssh && chmod 600 ${w.keys.map((key) => `~/.ssh/${key}`).join(' ')} && chmod 644 ~/.ssh/*.pub`, 'write'),
+          bashStep(`chmod 700 . && chmod 600 ${w.keys.join(' ')} && chmod 644 *.pub`, 'write', `${HOME}/.ssh`),
         ],
         goal: { kind: 'state', expected: viewOf(edit.files) }, finalMessage: `~/.ssh is 700, ${w.keys.length} private keys 600, their public keys 644.`,
       });
@@ -138,7 +138,7 @@ export function adminTasks(seed: number): TaskDraft[] {
         family: 'admin', difficulty: 'medium', template: 'fix-world-writable', world: w.files,
         instruction: 'Some files under /srv/www are world-writable. Take away write permission for others from each of them, without changing any other permission bit of any file.',
         inspects: [bashStep('ls /srv/www', 'inspect')],
-        writes: [bashStep("find /srv/www -type f -perm -002 -exec stat -c '%a %n' {} +", 'confirm'), bashStep('find /srv/www -type f -perm -002 -exec chmod o-w {} +', 'write')],
+        writes: [bashStep("find . -type f -perm -002 -exec stat -c '%a %n' {} +", 'confirm', '/srv/www'), bashStep('find . -type f -perm -002 -exec chmod o-w {} +', 'write', '/srv/www')],
         goal: { kind: 'state', expected: viewOf(edit.files) }, finalMessage: `Removed write permission for others from ${worldWritable(w).length} files.`,
       });
     }

@@ -168,8 +168,8 @@ export function logsTasks(seed: number): TaskDraft[] {
       drafts.push({
         family: 'logs', difficulty: 'hard', template: 'block-top-client', world: w.files,
         instruction: `The client that sent the most requests (counting both ${ACCESS} and ${ACCESS_OLD}) is scraping the shop. Block it: add a line "deny IP;" for its address at the end of ${blocklist}, keeping the lines that are there.`,
-        inspects: [bashStep(`cat ${ACCESS} ${ACCESS_OLD} | awk '{print $1}' | sort | uniq -c | sort -rn | head -3`, 'inspect')],
-        writes: [callStep('read_file', { path: blocklist }, 'confirm'), bashStep(`echo 'deny ${top};' >> ${blocklist}`, 'write')],
+        inspects: [bashStep("cat access.log access.log.1 | awk '{print $1}' | sort | uniq -c | sort -rn | head -3", 'inspect', '/var/log/nginx')],
+        writes: [callStep('read_file', { path: blocklist }, 'confirm'), bashStep(`echo 'deny ${top};' >> blocklist.conf`, 'write', '/etc/nginx/conf.d')],
         goal: { kind: 'state', expected: viewOf(edit.files) }, finalMessage: `Blocked ${top} in ${blocklist}.`,
       });
     }
@@ -200,8 +200,8 @@ export function logsTasks(seed: number): TaskDraft[] {
           : `Copy every ERROR line of ${WORKER}, in their original order, into ${short} (create the directory if needed). Leave the log itself as it is.`,
         inspects: [bashStep(`grep -c ' ERROR ' ${WORKER}`, 'inspect')],
         writes: variant === 0
-          ? [callStep('read_file', { path: target }, 'confirm'), bashStep(`grep ' ERROR ' ${WORKER} > ${short}`, 'write')]
-          : [bashStep(`mkdir -p ${directory} && grep ' ERROR ' ${WORKER} > ${short}`, 'write')],
+          ? [callStep('read_file', { path: target }, 'confirm'), bashStep(`grep ' ERROR ' worker.log > ${short}`, 'write', '/var/log/shop')]
+          : [bashStep(`mkdir -p ${directory} && grep ' ERROR ' worker.log > ${short}`, 'write', '/var/log/shop')],
         goal: { kind: 'state', expected: viewOf(expected) }, finalMessage: `The ${errors.length} ERROR lines are in ${target}.`,
       });
     }
@@ -215,7 +215,7 @@ export function logsTasks(seed: number): TaskDraft[] {
         family: 'logs', difficulty: 'hard', template: 'prune-rotated', world: w.files,
         instruction: `/var/log/shop is filling up. Delete the rotated worker logs (worker.log.1, worker.log.2, ...) that were last modified more than ${days} days ago; keep worker.log itself and the newer rotated files.`,
         inspects: [bashStep('du -sh /var/log/shop', 'inspect')],
-        writes: [bashStep(`find /var/log/shop -name 'worker.log.*' -mtime +${days}`, 'confirm'), bashStep(`find /var/log/shop -name 'worker.log.*' -mtime +${days} -delete`, 'write')],
+        writes: [bashStep(`find . -name 'worker.log.*' -mtime +${days}`, 'confirm', '/var/log/shop'), bashStep(`find . -name 'worker.log.*' -mtime +${days} -delete`, 'write', '/var/log/shop')],
         goal: { kind: 'state', expected: viewOf(edit.files) }, finalMessage: `Deleted ${old.length} rotated logs older than ${days} days.`,
       });
     }

@@ -113,7 +113,7 @@ export function mediaTasks(seed: number): TaskDraft[] {
         family: 'media', difficulty: 'medium', template: 'jpeg-to-jpg', world: w,
         instruction: `In ~/Pictures/${year} (not its subfolders), rename every file ending in .jpeg, whatever its capitalisation (.JPEG, .Jpeg, ...), so that it ends in .jpg instead; keep the rest of each name as it is.`,
         inspects: [callStep('list_directory', { path: PICTURES }, 'inspect')],
-        writes: [bashStep(`ls ~/Pictures/${year}/*.[jJ][pP][eE][gG]`, 'confirm'), bashStep(`cd ~/Pictures/${year} && for f in *.[jJ][pP][eE][gG]; do mv -- "$f" "\${f%.*}.jpg"; done`, 'write')],
+        writes: [bashStep('ls *.[jJ][pP][eE][gG]', 'confirm', directory), bashStep('for f in *.[jJ][pP][eE][gG]; do mv -- "$f" "${f%.*}.jpg"; done', 'write', directory)],
         goal: { kind: 'state', expected: viewOf(edit.files) }, finalMessage: `Renamed ${renamed.length} .jpeg files to .jpg in ~/Pictures/${year}.`,
       });
     }
@@ -128,7 +128,7 @@ export function mediaTasks(seed: number): TaskDraft[] {
         family: 'media', difficulty: 'medium', template: 'file-screenshots', world: w,
         instruction: `Tidy the desktop: move every screenshot (the files on ~/Desktop whose names start with "Screenshot") into ${short}, creating it if needed. Leave the other desktop files where they are.`,
         inspects: [callStep('list_directory', { path: PICTURES }, 'inspect')],
-        writes: [bashStep('ls ~/Desktop/Screenshot*.png', 'confirm'), bashStep(`mkdir -p ${short} && mv ~/Desktop/Screenshot*.png ${short}/`, 'write')],
+        writes: [bashStep('ls Screenshot*.png', 'confirm', DESKTOP), bashStep(`mkdir -p ${short} && mv Screenshot*.png ${short}/`, 'write', DESKTOP)],
         goal: { kind: 'state', expected: viewOf(edit.files) }, finalMessage: `Moved ${shots.length} screenshots to ${short}.`,
       });
     }
@@ -157,7 +157,7 @@ export function mediaTasks(seed: number): TaskDraft[] {
         family: 'media', difficulty: 'hard', template: 'remove-empty', world: w,
         instruction: `A failed copy left empty files behind. Delete every empty (zero-byte) file anywhere under ${short}, hidden folders included; leave everything else alone.`,
         inspects: [callStep('list_directory', { path: root }, 'inspect')],
-        writes: [bashStep(`find ${short} -type f -empty`, 'confirm'), bashStep(`find ${short} -type f -empty -delete`, 'write')],
+        writes: [bashStep('find . -type f -empty', 'confirm', root), bashStep('find . -type f -empty -delete', 'write', root)],
         goal: { kind: 'state', expected: viewOf(edit.files) }, finalMessage: `Deleted ${empty.length} empty files under ${short}.`,
       });
     }

@@ -124,8 +124,8 @@ export function projectTasks(seed: number): TaskDraft[] {
         instruction: `In ${short}, the module ${w.package}.compat replaces ${w.package}.legacy. In every .py file, change each line that starts with "${from}" so that it starts with "${to}" instead. Change nothing else: indented imports (compat.py re-exports the old helpers that way) stay as they are.`,
         inspects: [callStep('read_file', { path: `${w.root}/src/${w.package}/compat.py` }, 'inspect')],
         writes: [
-          bashStep(`grep -rl '^${from.replace(/\./g, '\\.')}' ${short} --include='*.py'`, 'confirm'),
-          bashStep(`grep -rl '^${from.replace(/\./g, '\\.')}' ${short} --include='*.py' | xargs sed -i 's/^${from.replace(/\./g, '\\.')}/${to}/'`, 'write'),
+          bashStep(`grep -rl '^${from.replace(/\./g, '\\.')}' . --include='*.py'`, 'confirm', w.root),
+          bashStep(`grep -rl '^${from.replace(/\./g, '\\.')}' . --include='*.py' | xargs sed -i 's/^${from.replace(/\./g, '\\.')}/${to}/'`, 'write', w.root),
         ],
         goal: { kind: 'state', expected: viewOf(edit.files) }, finalMessage: `Updated the import in ${changed.length} files.`,
       });
@@ -154,10 +154,10 @@ export function projectTasks(seed: number): TaskDraft[] {
         instruction: `Clean the build leftovers in ${short}: remove every __pycache__ directory, and every .pyc file wherever it is. Leave the sources and everything else untouched.`,
         inspects: [callStep('read_file', { path: `${w.root}/.gitignore` }, 'inspect')],
         writes: [
-          bashStep(`find ${short} -type d -name '__pycache__'`, 'confirm'),
-          bashStep(`find ${short} -type d -name '__pycache__' -prune -exec rm -rf {} +`, 'write'),
-          bashStep(`find ${short} -type f -name '*.pyc'`, 'confirm'),
-          bashStep(`find ${short} -type f -name '*.pyc' -delete`, 'write'),
+          bashStep("find . -type d -name '__pycache__'", 'confirm', w.root),
+          bashStep("find . -type d -name '__pycache__' -prune -exec rm -rf {} +", 'write', w.root),
+          bashStep("find . -type f -name '*.pyc'", 'confirm', w.root),
+          bashStep("find . -type f -name '*.pyc' -delete", 'write', w.root),
         ],
         goal: { kind: 'state', expected: viewOf(edit.files) }, finalMessage: `Removed ${caches.length} __pycache__ directories and the stray .pyc files.`,
       });
@@ -172,7 +172,7 @@ export function projectTasks(seed: number): TaskDraft[] {
         family: 'project', difficulty: 'medium', template: 'tidy-requirements', world: w.files,
         instruction: `${short}/requirements.txt lists some requirements twice and is out of order. Rewrite it in place so that every line appears once, sorted alphabetically ignoring case; keep the lines exactly as they are written.`,
         inspects: [bashStep(`sort ${short}/requirements.txt | uniq -d`, 'inspect')],
-        writes: [callStep('read_file', { path }, 'confirm'), bashStep(`sort -fu ${short}/requirements.txt -o ${short}/requirements.txt`, 'write')],
+        writes: [callStep('read_file', { path }, 'confirm'), bashStep('sort -fu requirements.txt -o requirements.txt', 'write', w.root)],
         goal: { kind: 'state', expected: viewOf(edit.files) }, finalMessage: `requirements.txt now has ${unique.length} sorted, unique lines.`,
       });
     }

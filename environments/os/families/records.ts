@@ -160,7 +160,7 @@ export function recordsTasks(seed: number): TaskDraft[] {
         family: 'records', difficulty: 'medium', template: 'department-file', world: w.files,
         instruction: `Create ~/data/${department.toLowerCase()}.csv holding the header line of ~/data/employees.csv followed by the rows of the ${department} department, in their original order.`,
         inspects: [bashStep('head -n 3 ~/data/employees.csv', 'inspect')],
-        writes: [bashStep(`head -n 1 ~/data/employees.csv > ~/data/${department.toLowerCase()}.csv && awk -F, '$3 == "${department}"' ~/data/employees.csv >> ~/data/${department.toLowerCase()}.csv`, 'write')],
+        writes: [bashStep(`head -n 1 employees.csv > ${department.toLowerCase()}.csv && awk -F, '$3 == "${department}"' employees.csv >> ${department.toLowerCase()}.csv`, 'write', DATA)],
         goal: { kind: 'state', expected: viewOf(edit.files) }, finalMessage: `Wrote ${rows.length} ${department} rows to ~/data/${department.toLowerCase()}.csv.`,
       });
     }
@@ -174,12 +174,12 @@ export function recordsTasks(seed: number): TaskDraft[] {
       const w = variant === 0 ? { ...base, files: editTree(base.files).write(target, `${stale.join('\n')}\n`).files } : base;
       const edit = editTree(w.files).write(target, `${lines.join('\n')}\n`);
       const short = target.replace(HOME, '~');
-      const command = `awk -F, 'FNR > 1 {t[$${column}] += $4} END {for (k in t) print k, t[k]}' ~/data/sales/*.csv | sort -k2,2nr > ${short}`;
+      const command = `awk -F, 'FNR > 1 {t[$${column}] += $4} END {for (k in t) print k, t[k]}' sales/*.csv | sort -k2,2nr > ${target.slice(DATA.length + 1)}`;
       drafts.push({
         family: 'records', difficulty: 'hard', template: 'totals-report', world: w.files,
         instruction: `${variant === 0 ? `${short} only covers the first quarter. Rewrite it` : `Write ${short}`} with one line per ${field}: the ${field} name, a space, and its total units over all the quarterly files in ~/data/sales, the highest total first.`,
         inspects: [bashStep('head -n 3 ~/data/sales/*.csv', 'inspect')],
-        writes: variant === 0 ? [callStep('read_file', { path: target }, 'confirm'), bashStep(command, 'write')] : [bashStep(command, 'write')],
+        writes: variant === 0 ? [callStep('read_file', { path: target }, 'confirm'), bashStep(command, 'write', DATA)] : [bashStep(command, 'write', DATA)],
         goal: { kind: 'state', expected: viewOf(edit.files) }, finalMessage: `Wrote the ${field} totals to ${short}.`,
       });
     }

@@ -12,7 +12,7 @@ import { createTree } from '../tree.ts';
 const BIN = `${HOME}/bin`;
 
 function scriptSteps(path: string, source: string) {
-  return [callStep('write_file', { path, content: source }, 'write'), bashStep(`chmod +x ${path.replace(HOME, '~')}`, 'write')];
+  return [callStep('write_file', { path, content: source }, 'write'), bashStep(`chmod +x ${path.slice(path.lastIndexOf('/') + 1)}`, 'write', BIN)];
 }
 
 /** A tree with files of several extensions in nested folders. */
@@ -56,7 +56,7 @@ export function scriptsTasks(seed: number): TaskDraft[] {
           : `Write an executable bash script ~/bin/${name} that prints "${greeting}, NAME!" where NAME is its first argument, and "${greeting}, ${fallback}!" when it gets no argument.`,
         inspects: [callStep('read_file', { path: `${BIN}/README` }, 'inspect')],
         writes: variant === 0
-          ? [callStep('read_file', { path }, 'confirm'), callStep('edit_file', { path, old_text: '$1!', new_text: `\${1:-${fallback}}!` }, 'write'), bashStep(`chmod +x ~/bin/${name}`, 'write')]
+          ? [callStep('read_file', { path }, 'confirm'), callStep('edit_file', { path, old_text: '$1!', new_text: `\${1:-${fallback}}!` }, 'write'), bashStep(`chmod +x ${name}`, 'write', BIN)]
           : scriptSteps(path, source),
         goal: { kind: 'script', path, cases }, finalMessage: `~/bin/${name} is written and executable.`,
       });
