@@ -17,8 +17,8 @@ import { verifyEpisode } from './verify.ts';
 /** The default seed of the generated trees and tasks. */
 export const DEFAULT_OS_SEED = 9;
 
-/** Step budget of an episode (gold plans take 2 to 5 steps). */
-export const OS_MAX_STEPS = 15;
+/** Step budget of an episode: gold plans take 2 to 6 calls; AgentBench's OS tasks allow 8 rounds. */
+export const OS_MAX_STEPS = 10;
 
 /** The os environment; also exposes its seed and its shell (for tests and tools). */
 export interface OsEnvironment extends DefinedEnvironment<Machine, OsTask, OracleSession> {
