@@ -77,7 +77,8 @@ export function createShell(options: ShellOptions = {}): Shell {
       const message = receiveMessageOnPort(connection.port)?.message as ShellResponse | undefined;
       if (waited === 'timed-out' || !message) {
         stop();
-        const outcome = { stdout: '', stderr: `bash: command timed out after ${Math.round(timeoutMs / 1000)} s\n`, exitCode: TIMED_OUT_STATUS };
+        const limit = timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`;
+        const outcome = { stdout: '', stderr: `bash: command timed out after ${limit}\n`, exitCode: TIMED_OUT_STATUS };
         return { outcomes: commands.map(() => ({ ...outcome })), machine: { ...machine, now: machine.now + timeoutMs, commands: machine.commands + commands.length } };
       }
       if (!message.ok) throw new Error(`the shell failed: ${message.error}`);

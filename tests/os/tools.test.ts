@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createOs } from '../../environments/os/index.ts';
 import { MAX_COMMAND_LENGTH } from '../../environments/os/tools.ts';
 import { truncate } from '../../environments/os/output.ts';
+import { createShell } from '../../environments/os/shell.ts';
 
 const os = createOs();
 afterAll(() => os.shell.close());
@@ -64,6 +65,32 @@ describe('os: bash', () => {
     expect(draw(5)).toBe(draw(5));
     expect(draw(5)).not.toBe(draw(6));
     expect(draw(5)).toMatch(/\n09:30:30$/);
+  });
+
+  it('gives the same results with just-bash\'s defense-in-depth layer on', () => {
+    const hardened = createShell({ hardened: true });
+    try {
+      const machine = os.createState(os.task(taskOf('count-photos')), 0);
+      const command = "find ~/Pictures -iname '*.jpg' | sort | head -3; date; echo $RANDOM; touch ~/new";
+      const plain = os.shell.run(machine, [command]);
+      const guarded = hardened.run(machine, [command]);
+      expect(guarded.outcomes).toEqual(plain.outcomes);
+      expect(guarded.machine.files).toEqual(plain.machine.files);
+    } finally {
+      hardened.close();
+    }
+  });
+
+  it('reports a command the shell gave up on as timed out, and starts afresh', () => {
+    const impatient = createShell({ timeoutMs: 1 });
+    try {
+      const machine = os.createState(os.task(taskOf('count-photos')), 0);
+      const { outcomes, machine: after } = impatient.run(machine, ['ls']);
+      expect(outcomes).toEqual([{ stdout: '', stderr: 'bash: command timed out after 1 ms\n', exitCode: 124 }]);
+      expect(after.files).toEqual(machine.files);
+    } finally {
+      impatient.close();
+    }
   });
 
   it('never reaches the real filesystem', () => {
