@@ -9,7 +9,7 @@
  *   agent broke something the gold commands do not touch), a repair: remove what should not be there,
  *   recreate what is missing, fix modes, each as an explicit command or write_file.
  */
-import { callStep, finishStep, hashOf, type CallRecord, type OracleStep, type ToolRunner } from '../../src/toolkit/index.ts';
+import { callStep, canonicalEqual, finishStep, hashOf, type CallRecord, type OracleStep, type ToolRunner } from '../../src/toolkit/index.ts';
 import type { Machine } from './machine.ts';
 import type { Shell } from './shell.ts';
 import { bashStep, shellQuote, type OsTask } from './task.ts';
@@ -31,10 +31,10 @@ export interface OracleContext {
 
 const MAX_CACHE = 5000;
 
-/** The command of a bash call, with runs of white space collapsed (a padded copy counts as the same read). */
+/** True when a successful call is the plan step's read (a bash command compared with runs of white space collapsed). */
 function sameRead(call: CallRecord, step: OracleStep): boolean {
   if (step.action.kind !== 'call' || call.tool !== step.action.tool || !call.result.ok) return false;
-  if (call.tool !== 'bash') return JSON.stringify(call.args) === JSON.stringify(step.action.arguments);
+  if (call.tool !== 'bash') return canonicalEqual(call.args, step.action.arguments);
   const squash = (value: unknown) => String(value ?? '').trim().replace(/\s+/g, ' ');
   return squash(call.args.command) === squash(step.action.arguments.command) && squash(call.args.workdir) === squash(step.action.arguments.workdir);
 }
