@@ -15,6 +15,7 @@ import { deepFreeze } from '../tau2/store.ts';
 import type { GoldAction, Tau2TaskData } from '../tau2/task-data.ts';
 import { loadTelecomDatabase, loadTelecomUserDatabase, type TelecomDatabase, type TelecomUserDatabase } from './database.ts';
 import { createFunctionRunner, syncTelecom } from './functions.ts';
+import { oracleReads, repairsOf } from './oracle.ts';
 import { TELECOM_TOOLS } from './tools.ts';
 import { TELECOM_USER_TOOLS } from './user-tools.ts';
 
@@ -66,6 +67,8 @@ export function createTau2Telecom(options: EnvironmentOptions = {}): Tau2Environ
       sync: syncTelecom,
       runFunction: createFunctionRunner(TELECOM_TOOLS, TELECOM_USER_TOOLS),
       purposeOf,
+      oracleReads,
+      repairsOf,
       transferTool: 'transfer_to_human_agents',
       ticketOf: (task) => task.ticket ?? scenarioTicket(task.user_scenario),
       kindOf,
