@@ -220,9 +220,6 @@ export function defaultApnSettings(): ApnSettings {
   return apnSettingsSchema.parse({});
 }
 
-/** Check APN settings the agent gives, as pydantic's APNSettings(**settings) would (without its texts). */
-export const apnSettingsInput = apnSettingsSchema;
-
 function readToml<Schema extends z.ZodType>(folder: DomainFolder, file: string, schema: Schema, what: string): z.infer<Schema> {
   const path = `${folder.folder}/${file}`;
   let value: unknown;
