@@ -6,7 +6,7 @@
 import type { Action, Candidate, Draft, HookName, JsonObject, RawOutput, StepView, ToolSchema } from '../harness/api.ts';
 import { HARNESS_API_VERSION } from '../harness/api.ts';
 import { defaultRank, defaultRealize, type RealizeFold, type RegulateFold } from '../harness/compose.ts';
-import type { Environment, EnvironmentSession } from '../contracts/environment.ts';
+import type { Environment, EnvironmentSession, OracleStep } from '../contracts/environment.ts';
 import type { Backbone, Completion, HistoryEntry, Message, Sampling } from '../contracts/backbone.ts';
 import type {
   CompiledHarness,
@@ -77,6 +77,8 @@ export async function runEpisode(spec: EpisodeSpec): Promise<Trajectory> {
   const maxSteps = spec.maxSteps ?? environment.maxSteps;
   const session = environment.reset(task.id, spec.seed);
   const tools: ToolSchema[] = [...environment.tools, FINISH_TOOL];
+  // Sims draw their per-episode habits from the plan of the initial state; real backbones never ask for it.
+  let initialPlan: OracleStep[] | undefined = backbone.simulated ? session.oracle() : undefined;
   const baseSystem = buildSystemPrompt({ environment: environment.name, rules: environment.rules, tools, toolMode: backbone.toolMode });
 
   const steps: StepRecord[] = [];
@@ -243,11 +245,15 @@ export async function runEpisode(spec: EpisodeSpec): Promise<Trajectory> {
         conversation.push(assistantMessage(chosen.raw, backbone.toolMode));
         lastToolCalls = backbone.toolMode === 'native' ? chosen.raw.toolCalls : [];
         stepViews.push(toStepView(record, chosen.raw));
-        history.push({
+        const entry: HistoryEntry = {
           raw: chosen.raw,
           failed: record.rejection !== undefined || record.blocked !== undefined || record.result?.ok === false,
           wrote: record.action?.kind === 'call' && record.result?.ok === true && isWrite(tools, record.action.tool),
-        });
+          action: record.action,
+          ...(record.result ? { result: record.result } : {}),
+          feedback,
+        };
+        history.push(entry);
         steps.push(record);
         if (finished) {
           end = { reason: 'finished' };
@@ -264,6 +270,7 @@ export async function runEpisode(spec: EpisodeSpec): Promise<Trajectory> {
             return;
           }
           if ('inject' in verdict) observation = `${feedback}\n\n${verdict.inject}`;
+          entry.feedback = observation;
           if ('resample' in verdict) pendingResample = verdict.resample;
         }
       } catch (error) {
@@ -298,6 +305,7 @@ export async function runEpisode(spec: EpisodeSpec): Promise<Trajectory> {
           step: record.index,
           tools,
           oracle: () => session.oracle(),
+          initialPlan: () => (initialPlan ??= session.oracle()),
           history,
         },
       });

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Trajectory } from '../../agent/trajectory.ts';
 import type { HarnessSource } from '../../store/harness-files.ts';
-import { ORACLE_BACKBONE_ID } from '../../models/sim/index.ts';
+import { ORACLE_BACKBONE_ID } from '../../models/ids.ts';
 import { writeFileAtomic } from '../../store/runs.ts';
 import { candidateDirectory, candidateLabel, writeChangedPairs } from '../../store/candidates.ts';
 import { applyProposal, changedFiles, moduleNames } from '../apply-proposal.ts';

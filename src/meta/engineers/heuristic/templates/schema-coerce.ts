@@ -7,7 +7,7 @@
 import type { Json, ParameterSchema, ToolSchema } from '../../../../harness/api.ts';
 import { emitModule } from '../codegen.ts';
 import { STAGES, type Template } from '../template.ts';
-import { literalPrefix } from '../../../../models/sim/corrupt.ts';
+import { literalPrefix } from '../../../../util/pattern.ts';
 
 type Shape = { type?: string; pattern?: string; prefix?: string; items?: Shape };
 
