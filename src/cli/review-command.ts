@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { reviewRun, reviewRuns } from '../review/review.ts';
 import type { RunSummary } from '../review/runs.ts';
 import { fit } from '../review/side-by-side.ts';
-import { deltaWithInterval, rate, shortDate } from '../review/text.ts';
+import { costChange, deltaWithInterval, rate, shortDate } from '../review/text.ts';
 import { table, backboneLabel, SIMULATED_NOTE } from './format.ts';
 
 /** Failure group titles are long; the table keeps them to a readable width. */
@@ -54,10 +54,12 @@ export function formatRun(run: RunSummary): string {
     commit.info?.module ?? '?',
     fit(commit.info?.group.title ?? commit.subject, GROUP_WIDTH),
     commit.info ? deltaWithInterval(commit.info) : '?',
+    commit.info?.cost ? costChange(commit.info.cost) : '—',
     commit.info?.engineer ?? '?',
     shortDate(commit.date),
   ]);
-  lines.push(table(['commit', 'module', 'failure group', 'held-out Δ points [95% interval]', 'engineer', 'date (UTC)'], rows));
+  lines.push(table(['commit', 'module', 'failure group', 'held-out Δ points [95% interval]', 'tokens/episode', 'engineer', 'date (UTC)'], rows));
+  if (run.commits.some((commit) => commit.info?.cost?.estimated)) lines.push('~ tokens are estimated (simulated backbones)');
   lines.push('', `a commit: bridle show ${run.commits[0]!.sha.slice(0, 10)}    take the run: bridle adopt ${run.runId}`);
   return lines.join('\n');
 }

@@ -29,3 +29,10 @@ export function backboneName(backbone: string, simulated: boolean): string {
   return simulated ? `${backbone} (simulated)` : backbone;
 }
 
+
+/** `~3120 → ~3270 (+4.8%)`: a commit's mean tokens per validation episode, before → after (`~` for estimates). */
+export function costChange(cost: NonNullable<HarnessCommitInfo['cost']>): string {
+  const mark = cost.estimated ? '~' : '';
+  const change = cost.before === 0 ? 0 : (cost.after / cost.before - 1) * 100;
+  return `${mark}${Math.round(cost.before)} → ${mark}${Math.round(cost.after)} (${change >= 0 ? '+' : '-'}${Math.abs(change).toFixed(Math.abs(change) < 10 ? 1 : 0)}%)`;
+}

@@ -20,7 +20,7 @@ import { createHarnessChecker, harnessApiSource } from '../check/index.ts';
 import { buildLeakCorpus } from '../check/leak-scan.ts';
 import { createEngineer } from '../engineers/index.ts';
 import { openJournal, parseFaultInjection, readJournal } from '../journal.ts';
-import type { GateVerdict } from '../gate.ts';
+import { DEFAULT_MAX_COST_INCREASE, type GateVerdict } from '../gate.ts';
 import { evaluateHarness, scoresOf, type EvolveContext } from './context.ts';
 import { commitCandidate, runIteration, budgetStop } from './iteration.ts';
 import { evolveOptionsSchema, resolveOptions, type EvolveInput, type EvolveProgress, type ResolvedEvolveOptions } from './options.ts';
@@ -69,7 +69,9 @@ export async function evolve(input: EvolveInput): Promise<EvolveResult> {
     const events = readJournal(runDirectory(root, runId));
     const start = events.find((event) => event.type === 'run-start');
     if (!start || start.type !== 'run-start') throw new BridleError('UNKNOWN_RUN', `no evolve run "${runId}" to resume under ${join(root, '.bridle', 'runs')}`);
-    options = start.options as unknown as ResolvedEvolveOptions;
+    // Runs journaled before the cost limit existed resume with its default.
+    const journaled = start.options as unknown as Omit<ResolvedEvolveOptions, 'maxCostIncrease'> & { maxCostIncrease?: number };
+    options = { ...journaled, maxCostIncrease: journaled.maxCostIncrease ?? DEFAULT_MAX_COST_INCREASE };
   } else {
     options = resolveOptions(input, await loadConfig(root));
     runId = createRunId(root, 'evolve', options.env, new Date());
