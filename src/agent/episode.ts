@@ -290,6 +290,8 @@ export async function runEpisode(spec: EpisodeSpec): Promise<Trajectory> {
   async function complete(record: StepRecord, messages: Message[], samples: number, sampleOffset: number): Promise<Completion> {
     const started = now();
     let completion: Completion;
+    // The world cannot change during one call: every sample of it shares one oracle plan.
+    let plan: OracleStep[] | undefined;
     try {
       completion = await backbone.complete({
         messages,
@@ -304,7 +306,7 @@ export async function runEpisode(spec: EpisodeSpec): Promise<Trajectory> {
           seed: seedOf(spec.seed, MODEL_SEED_SALT),
           step: record.index,
           tools,
-          oracle: () => session.oracle(),
+          oracle: () => (plan ??= session.oracle()),
           initialPlan: () => (initialPlan ??= session.oracle()),
           history,
         },

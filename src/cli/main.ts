@@ -14,6 +14,7 @@ import { adoptCommand } from './adopt-command.ts';
 import { revertCommand } from './revert-command.ts';
 import { pinCommand } from './pin-command.ts';
 import { pinsCommand } from './pins-command.ts';
+import { calibrateCommand } from './calibrate-command.ts';
 
 export function buildProgram(): Command {
   const program = new Command('bridle')
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
     initCommand(),
     evalCommand(),
     evolveCommand(),
+    calibrateCommand(),
     reviewCommand(),
     showCommand(),
     adoptCommand(),

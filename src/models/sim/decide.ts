@@ -10,8 +10,8 @@
  * 3. After a failed step only: if the feedback names the fix of a fault the draft has (the correct next
  *    tool, or the correct name or value of an argument), it is followed with probability
  *    `compliance / candidates named`, for this step only (the habit stays: a model that was corrected
- *    once slips back at the next chance). Otherwise the failed output is repeated verbatim with
- *    probability `perseveration`. Otherwise the fresh draft goes out.
+ *    once slips back at the next chance). Otherwise a draft that gives up goes out. Otherwise the
+ *    failed output is repeated verbatim with probability `perseveration`. Otherwise the fresh draft.
  */
 import type { RawOutput, ToolSchema } from '../../harness/api.ts';
 import type { EpisodeContext } from '../../contracts/backbone.ts';
@@ -40,6 +40,8 @@ interface Draft {
   toolFault: boolean;
   /** Arguments whose name or value is wrong, with the value the sim meant (what feedback must name). */
   argumentFaults: (ArgumentFault & { meant: IntendedCall })[];
+  /** The draft abandons the episode after a failure. */
+  givesUp?: boolean;
 }
 
 interface DraftOptions {
@@ -88,8 +90,8 @@ class Decision {
     let step = next;
     let toolFault = false;
     if (options.toolFaults && next.action.kind !== 'finish') {
-      if (last?.failed && last.action?.kind !== 'finish' && this.strikes('giveUp', habits.giveUp)) {
-        return { call: finish(this.random('giveUp', 'message').pick(GIVE_UP_MESSAGES)), toolFault: true, argumentFaults: [] };
+      if (last?.failed && last.action?.kind !== 'finish' && !this.hasGivenUp() && this.strikes('giveUp', habits.giveUp)) {
+        return { call: finish(this.random('giveUp', 'message').pick(GIVE_UP_MESSAGES)), toolFault: true, argumentFaults: [], givesUp: true };
       }
       if (last && !last.failed && last.wrote && writesRemain(plan) && this.strikes('prematureStop', habits.prematureStop)) {
         return { call: finish(this.random('prematureStop', 'message').pick(PREMATURE_MESSAGES)), toolFault: true, argumentFaults: [] };
@@ -157,6 +159,11 @@ class Decision {
       }
     }
     return { call, toolFault, argumentFaults };
+  }
+
+  /** Giving up happens once: a sim told to go on after giving up does not give up again. */
+  hasGivenUp(): boolean {
+    return this.context.history.some((entry) => GIVE_UP_MESSAGES.some((message) => entry.raw.text.includes(message)));
   }
 
   /** A per-episode stream (the same at every step), for habits whose details are drawn where they apply. */
@@ -234,7 +241,7 @@ export function decide(profile: SimProfile, context: EpisodeContext, sampleIndex
   if (last?.failed) {
     const followed = decision.follow(last.feedback, draft);
     if (followed) return decision.render(followed.call);
-    if (decision.random('perseveration').chance(profile.perseveration)) return { text: last.raw.text, toolCalls: [...last.raw.toolCalls] };
+    if (!draft.givesUp && decision.random('perseveration').chance(profile.perseveration)) return { text: last.raw.text, toolCalls: [...last.raw.toolCalls] };
   }
   return decision.render(draft.call);
 }

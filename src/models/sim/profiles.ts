@@ -44,7 +44,7 @@ export const MODE_DESCRIPTIONS: Readonly<Record<SimMode, string>> = {
   policy: 'a required identification or confirmation step is skipped and the write is done directly',
   writeDrift: 'a write is sent with one argument different from what was confirmed (valid-looking, wrong)',
   prematureStop: 'the episode is finished right after a successful state change while work remains',
-  giveUp: 'right after a failed step the episode is abandoned with an apology',
+  giveUp: 'right after a failed step the episode is abandoned with an apology (once: told to go on, it does not give up again)',
 };
 
 /** A simulated backbone's failure profile. */

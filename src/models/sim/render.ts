@@ -108,7 +108,11 @@ const STYLES: readonly Style[] = [
     const [toolKey, argumentsKey] = fixed.pick(KEY_PAIRS);
     return JSON.stringify({ [toolKey]: call.tool, [argumentsKey]: call.arguments });
   },
-  (call, fixed) => renderClean({ tool: fixed.pick(TOOL_CASES)(call.tool), arguments: call.arguments }),
+  (call, fixed) => {
+    // A one-word name looks the same in most cases: then it is written in capitals.
+    const cased = fixed.pick(TOOL_CASES)(call.tool);
+    return renderClean({ tool: cased === call.tool ? call.tool.toUpperCase() : cased, arguments: call.arguments });
+  },
   (call, fixed) => JSON.stringify({ [fixed.pick(WRAPPERS)]: body(call) }),
   (call) => JSON.stringify([body(call)]),
   (call, _fixed, sample) => `${sample.pick(PROSE_BEFORE)} ${callSyntax(call)}`,

@@ -41,7 +41,9 @@ export function firstBlock(text: string): string | undefined {
 /** JSON with the usual slips repaired: trailing commas, single quotes, unquoted keys, a value encoded once more as a string. */
 export function looseJson(text: string): unknown {
   const noCommas = text.replace(/,\s*([}\]])/g, '$1');
-  const attempts = [text, noCommas, noCommas.replace(/'/g, '"'), noCommas.replace(/([{,]\s*)([A-Za-z_][A-Za-z0-9_]*)\s*:/g, '$1"$2":')];
+  // Single quotes become double quotes only where they open or close a string, not inside words ("I'm").
+  const doubled = noCommas.replace(/(^|[{[,:]\s*)'|'(?=\s*[:,}\]]|\s*$)/g, (_match, before: string | undefined) => `${before ?? ''}"`);
+  const attempts = [text, noCommas, doubled, noCommas.replace(/'/g, '"'), noCommas.replace(/([{,]\s*)([A-Za-z_][A-Za-z0-9_]*)\s*:/g, '$1"$2":')];
   for (const attempt of attempts) {
     try {
       const value: unknown = JSON.parse(attempt);

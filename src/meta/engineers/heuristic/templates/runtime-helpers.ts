@@ -60,7 +60,9 @@ export const LOOSE_JSON: HelperSpec = {
   parameters: [{ name: 'text', type: 'string' }],
   returnType: 'unknown',
   body: String.raw`const noCommas = text.replace(/,\s*([}\]])/g, '$1');
-const attempts = [text, noCommas, noCommas.replace(/'/g, '"'), noCommas.replace(/([{,]\s*)([A-Za-z_][A-Za-z0-9_]*)\s*:/g, '$1"$2":')];
+// Single quotes become double quotes only where they open or close a string, not inside words.
+const doubled = noCommas.replace(/(^|[{[,:]\s*)'|'(?=\s*[:,}\]]|\s*$)/g, (_match: string, before: string | undefined) => (before ?? '') + '"');
+const attempts = [text, noCommas, doubled, noCommas.replace(/'/g, '"'), noCommas.replace(/([{,]\s*)([A-Za-z_][A-Za-z0-9_]*)\s*:/g, '$1"$2":')];
 for (const attempt of attempts) {
   try {
     const value: unknown = JSON.parse(attempt);
