@@ -20,7 +20,7 @@ function confidenceOption(value: string): number {
 }
 
 function share(value: number): string {
-  return value === 0 ? '0' : value.toFixed(value < 0.01 ? 4 : 3);
+  return value < 0.00005 ? '0' : value.toFixed(value < 0.01 ? 4 : 3);
 }
 
 export function formatCalibration(result: CalibrationResult, written?: string): string {
