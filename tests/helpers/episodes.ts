@@ -20,13 +20,15 @@ export async function evaluateLocally(options: {
   taskIds?: string[];
   trials?: number;
   seed?: number;
+  /** Environment name (default retail). */
+  environment?: string;
 }) {
   const executor = createLocalExecutor();
   try {
     return await evaluatePlan(
       {
         runId: 'test',
-        environment: loadEnvironment('retail'),
+        environment: loadEnvironment(options.environment ?? 'retail'),
         backbones: options.backbones,
         tasks: options.taskIds ? { ids: options.taskIds } : { split: options.split ?? 'test' },
         trials: options.trials ?? 1,
