@@ -1,19 +1,31 @@
-/** The built-in environments, by the name used on the command line. */
-import type { Environment, EnvironmentFactory } from '../src/contracts/environment.ts';
-import { BridleError } from '../src/errors.ts';
+/**
+ * The built-in environments, by the name used on the command line. Each is written on the public
+ * environment toolkit (src/toolkit/), the same one a user's own environment uses.
+ */
+import type { EnvironmentFactory } from '../src/contracts/environment.ts';
 import { createRetail } from './retail/index.ts';
+import { createWebshop } from './webshop/index.ts';
 
-export const ENVIRONMENTS: Readonly<Record<string, EnvironmentFactory>> = {
-  retail: createRetail,
+/** A built-in environment: how to build it and how to describe it in `bridle envs`. */
+export interface BuiltinEnvironment {
+  /** Builds the environment (options: world seed, data folder). */
+  create: EnvironmentFactory;
+  /** One line for `bridle envs`. */
+  summary: string;
+  /** Set for peer benchmarks, which read third-party data from a folder the user names. */
+  data?: {
+    /** Where such a folder comes from, for the error when none is given. */
+    hint: string;
+  };
+}
+
+export const BUILTIN_ENVIRONMENTS: Readonly<Record<string, BuiltinEnvironment>> = {
+  retail: {
+    create: createRetail,
+    summary: 'A generated online-shop back office: 16 tools, a written policy, tickets in solo form (ours).',
+  },
+  webshop: {
+    create: createWebshop,
+    summary: 'A WebShop-like store: about 1,100 generated products behind full-text search; buy what the request describes (partial reward).',
+  },
 };
-
-export function environmentNames(): string[] {
-  return Object.keys(ENVIRONMENTS).sort();
-}
-
-/** Build an environment by name; an unknown name is a user error listing the known ones. */
-export function loadEnvironment(name: string, options: { seed?: number } = {}): Environment {
-  const factory = ENVIRONMENTS[name];
-  if (!factory) throw new BridleError('UNKNOWN_ENVIRONMENT', `unknown environment "${name}"; known: ${environmentNames().join(', ')}`);
-  return factory(options);
-}

@@ -6,6 +6,7 @@ export type BridleErrorCode =
   // user input and setup: the CLI prints the message as one line and exits non-zero
   | 'INVALID_ARGUMENT'
   | 'UNKNOWN_ENVIRONMENT'
+  | 'INVALID_ENVIRONMENT'
   | 'UNKNOWN_BACKBONE'
   | 'UNKNOWN_RUN'
   | 'UNKNOWN_PIN'
@@ -62,6 +63,7 @@ export class BridleError extends Error {
 export const USER_ERROR_CODES: ReadonlySet<BridleErrorCode> = new Set<BridleErrorCode>([
   'INVALID_ARGUMENT',
   'UNKNOWN_ENVIRONMENT',
+  'INVALID_ENVIRONMENT',
   'UNKNOWN_BACKBONE',
   'UNKNOWN_RUN',
   'UNKNOWN_PIN',

@@ -46,20 +46,15 @@ export type {
   ToolSchema,
   View,
 } from './harness/api.ts';
-export type {
-  Environment,
-  EnvironmentFactory,
-  EnvironmentSession,
-  OracleStep,
-  Split,
-  TaskInfo,
-  Verification,
-} from './contracts/environment.ts';
 export type { Backbone, Completion, CompletionRequest, Message, Sampling, ToolMode, Usage } from './contracts/backbone.ts';
 export type { Trajectory, StepRecord } from './agent/trajectory.ts';
 export type { BackboneSummary } from './agent/metrics.ts';
 export { BridleError, type BridleErrorCode } from './errors.ts';
-export { ENVIRONMENTS, loadEnvironment } from '../environments/index.ts';
+export { BUILTIN_ENVIRONMENTS, type BuiltinEnvironment } from '../environments/index.ts';
+export { loadEnvironment, openEnvironment, type EnvironmentContext, type OpenedEnvironment } from './environment/load.ts';
+export { listEnvironments, type EnvironmentListing } from './environment/catalog.ts';
+export type { EnvironmentRef } from './environment/reference.ts';
+export * from './toolkit/index.ts';
 export { resolveBackbone, DEFAULT_SIM_IDS } from './models/registry.ts';
 export { SIM_PROFILES, SIM_MODES, type SimProfile, type SimProfileInput, type SimMode, type ModeRates } from './models/sim/index.ts';
 export { createAnthropicBackbone, createOpenAIBackbone, createLlamaCppBackbone } from './models/index.ts';

@@ -1,20 +1,12 @@
 /** What a session remembers: every tool call the agent made, in order, and the final message. */
-import type { JsonObject, ToolResult } from '../../src/harness/api.ts';
+import type { CallRecord } from '../../src/toolkit/define-environment.ts';
 
-/** One tool call of the agent, with its result. */
-export interface CallRecord {
-  /** Tool name as called. */
-  tool: string;
-  /** Arguments as called. */
-  args: JsonObject;
-  /** What the environment answered. */
-  result: ToolResult;
-}
+export type { CallRecord } from '../../src/toolkit/define-environment.ts';
 
 /** The log of one episode. */
 export interface SessionLog {
   /** Every `step` call, oldest first (failed calls included). */
-  calls: CallRecord[];
+  calls: readonly CallRecord[];
   /** The final message, once the agent finished. */
   finalMessage: string | null;
 }

@@ -3,7 +3,7 @@
  * confirm + write pairs are matched in plan order; the final message always remains.
  */
 import type { OracleStep } from '../../src/contracts/environment.ts';
-import { canonicalEqual, cloneJson } from './canonical.ts';
+import { canonicalEqual, cloneJson } from '../../src/toolkit/canonical.ts';
 import type { CallRecord, SessionLog } from './log.ts';
 import { CONFIRMATION_TOOL, IDENTIFICATION_TOOLS, isWriteTool, TRANSFER_TOOL } from './schemas.ts';
 import type { RetailTask } from './tasks.ts';

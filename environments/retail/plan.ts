@@ -4,7 +4,7 @@
  */
 import type { JsonObject } from '../../src/harness/api.ts';
 import type { OracleStep } from '../../src/contracts/environment.ts';
-import { canonicalEqual } from './canonical.ts';
+import { canonicalEqual } from '../../src/toolkit/canonical.ts';
 import type { User } from './data.ts';
 import type { IdentifyBy } from './phrasing.ts';
 import { CONFIRMATION_TOOL, TRANSFER_TOOL, type WriteToolName } from './schemas.ts';

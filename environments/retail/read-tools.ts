@@ -2,6 +2,7 @@
  * The read-only tools. They never touch the database they are given, which is what makes `peek` safe.
  */
 import type { JsonObject, ToolResult } from '../../src/harness/api.ts';
+import { toolError, toolResult } from '../../src/toolkit/tools.ts';
 import { calculate } from './calculate.ts';
 import type { RetailDatabase } from './data.ts';
 import { roundCents } from './money.ts';
@@ -10,14 +11,10 @@ import { roundCents } from './money.ts';
 export type ToolImplementation = (database: RetailDatabase, args: JsonObject) => ToolResult;
 
 /** A failed call, with the environment's error text. */
-export function failure(message: string): ToolResult {
-  return { ok: false, output: `Error: ${message}` };
-}
+export const failure = toolError;
 
 /** A successful call returning a record as JSON text (a copy: callers cannot reach the live database). */
-export function success(value: unknown): ToolResult {
-  return { ok: true, output: typeof value === 'string' ? value : JSON.stringify(value) };
-}
+export const success = toolResult;
 
 /** The read-only tools by name. */
 export const READ_TOOLS: Readonly<Record<string, ToolImplementation>> = {

@@ -32,8 +32,8 @@ export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 export interface TaskDraft {
   /** The template that made it. */
   template: TemplateName;
-  /** The template's variant (e.g. "cancel-delivered" for a refusal), for reports. */
-  kind: string;
+  /** The template's variant (e.g. "cancel-delivered" for a refusal), for reports. Private: it can give the answer away. */
+  variant: string;
   /** The customer the ticket comes from. */
   userId: string;
   /** The ticket text. */
@@ -85,7 +85,7 @@ export function draftsFrom<Candidate>(template: TemplateName, random: Random, po
 export function composeTask(
   context: TemplateContext,
   template: TemplateName,
-  kind: string,
+  variant: string,
   user: User,
   fragments: readonly Fragment[],
   options: { authorise: boolean; askOrder?: readonly number[] },
@@ -107,7 +107,7 @@ export function composeTask(
   }
   return {
     template,
-    kind,
+    variant,
     userId: user.user_id,
     instruction,
     plan: plan.finish(fragments.map((fragment) => fragment.reply).join(' ')),

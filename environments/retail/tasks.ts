@@ -5,7 +5,7 @@
 import type { Split, TaskInfo } from '../../src/contracts/environment.ts';
 import { BridleError } from '../../src/errors.ts';
 import { createRandom, seedOf } from '../../src/util/random.ts';
-import { cloneJson, hashOf } from './canonical.ts';
+import { cloneJson, hashOf } from '../../src/toolkit/canonical.ts';
 import type { RetailDatabase } from './data.ts';
 import { runTool } from './tools.ts';
 import { TEMPLATE_NAMES, type TaskDraft, type TemplateContext, type TemplateName } from './task-draft.ts';
@@ -22,9 +22,7 @@ import {
 import { combinedRequestTasks, infoRequestTasks, refuseRequestTasks, transferRequestTasks } from './templates-other.ts';
 
 /** A task with everything the verifier and the oracle need. */
-export interface RetailTask extends TaskDraft {
-  /** The public face: id, split, instruction. */
-  info: TaskInfo;
+export interface RetailTask extends TaskDraft, TaskInfo {
   /** sha256 of the database after the gold plan ran on a fresh world. */
   expectedHash: string;
 }
@@ -77,6 +75,6 @@ export function generateTasks(world: RetailDatabase, worldSeed: number): RetailT
   const ordered = createRandom(seedOf('retail-task-order', worldSeed)).shuffle(placed);
   return ordered.map(({ draft, split }, index) => {
     const id = `retail-${String(index + 1).padStart(3, '0')}`;
-    return { ...draft, info: { id, split, instruction: draft.instruction }, expectedHash: hashOf(replayPlan(world, draft, id)) };
+    return { ...draft, id, split, expectedHash: hashOf(replayPlan(world, draft, id)) };
   });
 }

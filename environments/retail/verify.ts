@@ -4,7 +4,7 @@
  */
 import type { StateDifference, Verification, VerificationCheck } from '../../src/contracts/environment.ts';
 import type { JsonObject } from '../../src/harness/api.ts';
-import { canonicalEqual, hashOf } from './canonical.ts';
+import { canonicalEqual, hashOf } from '../../src/toolkit/canonical.ts';
 import { TABLES, type RetailDatabase } from './data.ts';
 import type { CallRecord, SessionLog } from './log.ts';
 import { CONFIRMATION_TOOL, IDENTIFICATION_TOOLS, isWriteTool, TRANSFER_TOOL } from './schemas.ts';
@@ -25,7 +25,7 @@ export interface EpisodeState {
 export function verifyEpisode(state: EpisodeState): Verification {
   const { task, database, log } = state;
   const databaseMatches = hashOf(database) === task.expectedHash;
-  const differences = databaseMatches ? [] : compareDatabases(database, replayPlan(state.world, task, task.info.id));
+  const differences = databaseMatches ? [] : compareDatabases(database, replayPlan(state.world, task, task.id));
   const checks: VerificationCheck[] = [
     {
       name: 'database',

@@ -4,7 +4,7 @@
  * nothing: every check runs before the first mutation.
  */
 import type { JsonObject } from '../../src/harness/api.ts';
-import { canonicalJson } from './canonical.ts';
+import { canonicalJson } from '../../src/toolkit/canonical.ts';
 import type { Address, CancelReason, Order, OrderItem, PaymentMethod, RetailDatabase } from './data.ts';
 import { roundCents, sumCents } from './money.ts';
 import { failure, success, type ToolImplementation } from './read-tools.ts';

@@ -19,7 +19,7 @@ import type {
   ViewState,
 } from '../../sandboxes/types.ts';
 import { BridleError } from '../errors.ts';
-import { FINISH_TOOL } from './finish-tool.ts';
+import { agentTools } from './finish-tool.ts';
 import { parseAction } from './parse-action.ts';
 import { buildSystemPrompt } from './prompt.ts';
 import { seedOf } from '../util/random.ts';
@@ -76,9 +76,13 @@ export async function runEpisode(spec: EpisodeSpec): Promise<Trajectory> {
   }
   const maxSteps = spec.maxSteps ?? environment.maxSteps;
   const session = environment.reset(task.id, spec.seed);
-  const tools: ToolSchema[] = [...environment.tools, FINISH_TOOL];
+  const tools: ToolSchema[] = agentTools(environment);
+  const oracle = (): OracleStep[] => {
+    if (!session.oracle) throw new BridleError('INVALID_ARGUMENT', `${backbone.id} acts from an environment oracle, and "${environment.name}" has none: use a real backbone`);
+    return session.oracle();
+  };
   // Sims draw their per-episode habits from the plan of the initial state; real backbones never ask for it.
-  let initialPlan: OracleStep[] | undefined = backbone.simulated ? session.oracle() : undefined;
+  let initialPlan: OracleStep[] | undefined = backbone.simulated && session.oracle ? oracle() : undefined;
   const baseSystem = buildSystemPrompt({ environment: environment.name, rules: environment.rules, tools, toolMode: backbone.toolMode });
 
   const steps: StepRecord[] = [];
@@ -306,8 +310,8 @@ export async function runEpisode(spec: EpisodeSpec): Promise<Trajectory> {
           seed: seedOf(spec.seed, MODEL_SEED_SALT),
           step: record.index,
           tools,
-          oracle: () => (plan ??= session.oracle()),
-          initialPlan: () => (initialPlan ??= session.oracle()),
+          oracle: () => (plan ??= oracle()),
+          initialPlan: () => (initialPlan ??= oracle()),
           history,
         },
       });

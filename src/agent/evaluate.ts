@@ -3,6 +3,7 @@
  * backbone and harness, so comparisons are paired), trajectories appended to the run log as they finish.
  */
 import type { Environment, Split } from '../contracts/environment.ts';
+import type { EnvironmentRef } from '../environment/reference.ts';
 import { BridleError } from '../errors.ts';
 import { seedOf } from '../util/random.ts';
 import type { HarnessSource } from '../store/harness-files.ts';
@@ -15,8 +16,9 @@ import type { Trajectory } from './trajectory.ts';
 
 export interface EvaluationPlan {
   runId: string;
+  /** The loaded environment (for its tasks) and the reference workers load it from. */
   environment: Environment;
-  environmentSeed?: number;
+  environmentRef: EnvironmentRef;
   backbones: readonly string[];
   /** The tasks to run: a split, or explicit task ids. */
   tasks: { split: Split } | { ids: readonly string[] };
@@ -67,8 +69,7 @@ export function planJobs(plan: EvaluationPlan): EpisodeJob[] {
       for (let trial = 0; trial < plan.trials; trial++) {
         jobs.push({
           runId: plan.runId,
-          environment: plan.environment.name,
-          ...(plan.environmentSeed === undefined ? {} : { environmentSeed: plan.environmentSeed }),
+          environment: plan.environmentRef,
           taskId,
           seed: episodeSeed(plan.seed, taskId, trial),
           trial,
@@ -93,6 +94,7 @@ export function scoreOf(trajectory: Trajectory): EpisodeScore {
     trial: trajectory.trial,
     seed: trajectory.seed,
     success: trajectory.success,
+    reward: trajectory.verification.reward,
     steps: trajectory.steps.length,
     endReason: trajectory.end.reason,
     violations: trajectory.violations.length,

@@ -12,7 +12,8 @@ import { compileHarness, harnessContentHash } from '../../sandboxes/compile.ts';
 import { createIsolateRunner } from '../../sandboxes/isolate-runner.ts';
 import { createInProcessRunner } from '../../sandboxes/in-process-runner.ts';
 import { createWorkerPool } from '../../sandboxes/worker-pool.ts';
-import { loadEnvironment } from '../../environments/index.ts';
+import { loadEnvironment } from '../environment/load.ts';
+import { environmentKey, type EnvironmentRef } from '../environment/reference.ts';
 import { resolveBackbone, type BackboneOptions } from '../models/registry.ts';
 import type { HarnessFile } from '../store/harness-files.ts';
 import { runEpisode } from './episode.ts';
@@ -21,9 +22,8 @@ import { TRAJECTORY_VERSION, type Trajectory } from './trajectory.ts';
 /** One episode to run, as plain JSON (it crosses into worker processes). */
 export interface EpisodeJob {
   runId: string;
-  environment: string;
-  /** Seed of the generated world (the environment's default when absent). */
-  environmentSeed?: number;
+  /** The environment, as a reference a worker process can load. */
+  environment: EnvironmentRef;
   taskId: string;
   seed: number;
   trial: number;
@@ -40,14 +40,14 @@ export interface EpisodeExecutor {
   close(): Promise<void>;
 }
 
-/** Environments by name and world seed, each built once. */
-function environmentCache(): (job: Pick<EpisodeJob, 'environment' | 'environmentSeed'>) => Environment {
-  const environments = new Map<string, Environment>();
-  return (job) => {
-    const key = `${job.environment}:${job.environmentSeed ?? 'default'}`;
+/** Environments by reference, each loaded once. */
+function environmentCache(): (ref: EnvironmentRef) => Promise<Environment> {
+  const environments = new Map<string, Promise<Environment>>();
+  return (ref) => {
+    const key = environmentKey(ref);
     let environment = environments.get(key);
     if (!environment) {
-      environment = loadEnvironment(job.environment, job.environmentSeed === undefined ? {} : { seed: job.environmentSeed });
+      environment = loadEnvironment(ref);
       environments.set(key, environment);
     }
     return environment;
@@ -97,7 +97,7 @@ export function createLocalExecutor(): EpisodeExecutor {
       const harness = harnessFor(job);
       return runEpisode({
         runId: job.runId,
-        environment: environmentFor(job),
+        environment: await environmentFor(job.environment),
         taskId: job.taskId,
         seed: job.seed,
         trial: job.trial,
@@ -122,7 +122,7 @@ export function createPoolExecutor(options: { size?: number } = {}): EpisodeExec
   const pool = createWorkerPool<EpisodeJob, Trajectory>({
     module: WORKER_MODULE,
     size: options.size ?? availableParallelism(),
-    onCrash: (job) => crashTrajectory(job, environmentOf(job)),
+    onCrash: async (job) => crashTrajectory(job, await environmentOf(job.environment)),
   });
   return {
     run: (job) => pool.run(job),
@@ -137,7 +137,7 @@ export function crashTrajectory(job: EpisodeJob, environment: Environment): Traj
   return {
     version: TRAJECTORY_VERSION,
     runId: job.runId,
-    environment: job.environment,
+    environment: job.environment.name,
     taskId: job.taskId,
     split: task?.split ?? 'test',
     trial: job.trial,

@@ -1,16 +1,30 @@
 /** The loop's built-in tool that ends an episode; every environment's agent sees it. */
 import type { ToolSchema } from '../harness/api.ts';
+import type { Environment, FinishWording } from '../contracts/environment.ts';
 
 export const FINISH_TOOL_NAME = 'finish';
 
-export const FINISH_TOOL: ToolSchema = {
-  name: FINISH_TOOL_NAME,
+/** The default wording: service desks end with a reply to the customer. */
+const DEFAULT_WORDING: FinishWording = {
   description:
     'End the episode with your final reply to the customer. Call it once every request is handled (or refused per policy); state any information the customer asked for in the message.',
-  parameters: {
-    type: 'object',
-    properties: { message: { type: 'string', description: 'Your final reply to the customer.' } },
-    required: ['message'],
-  },
-  readOnly: false,
+  message: 'Your final reply to the customer.',
 };
+
+/** The `finish` tool as worded by `wording` (the default when absent). */
+export function finishTool(wording: FinishWording = DEFAULT_WORDING): ToolSchema {
+  return {
+    name: FINISH_TOOL_NAME,
+    description: wording.description,
+    parameters: { type: 'object', properties: { message: { type: 'string', description: wording.message } }, required: ['message'] },
+    readOnly: false,
+  };
+}
+
+/** The default `finish` tool. */
+export const FINISH_TOOL: ToolSchema = finishTool();
+
+/** Every tool the agent of an environment sees: the environment's own, then `finish`. */
+export function agentTools(environment: Pick<Environment, 'tools' | 'finish'>): ToolSchema[] {
+  return [...environment.tools, finishTool(environment.finish)];
+}

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
-import { loadEnvironment } from '../../environments/index.ts';
+import { assertOracleFor, openEnvironment } from '../environment/load.ts';
 import { BridleError } from '../errors.ts';
 import { DEFAULT_SIM_IDS, resolveBackbone, type BackboneOptions } from '../models/registry.ts';
 import { emptyHarness, readHarnessDirectory, type HarnessSource } from '../store/harness-files.ts';
@@ -19,8 +19,10 @@ import { loadConfig } from '../config/index.ts';
 
 export const evaluateOptionsSchema = z
   .object({
-    /** Environment name, e.g. "retail" (default: `eval.env` in bridle.config.ts). */
+    /** Environment name, e.g. "retail", or the path of an environment module (default: `eval.env` in bridle.config.ts). */
     env: z.string().min(1).optional(),
+    /** The data folder of a peer benchmark (default: `data` in bridle.config.ts). */
+    data: z.string().min(1).optional(),
     /** Backbone ids; default: every simulated profile. */
     backbones: z.array(z.string().min(1)).min(1).optional(),
     /** Task split; default "test". */
@@ -87,11 +89,12 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
   const settings = config.eval;
   const env = options.env ?? settings.env;
   if (!env) throw new BridleError('INVALID_ARGUMENT', 'eval: --env <name> is required (or eval.env in bridle.config.ts)');
-  const environment = loadEnvironment(env);
+  const { environment, ref } = await openEnvironment(env, { root, config, ...(options.data === undefined ? {} : { data: options.data }) });
   const backbones = options.backbones ?? settings.backbones ?? DEFAULT_SIM_IDS;
   const backboneOptions: BackboneOptions = { configRoot: root, ...options.backboneOptions };
   // Resolve every backbone up front: an unknown id or a missing key fails before any episode runs.
   const resolved = await Promise.all(backbones.map((id) => resolveBackbone(id, backboneOptions)));
+  assertOracleFor(environment, resolved);
   const harness = resolveHarness(options.harness ?? settings.harness, environment.name, root);
   const split = options.split ?? settings.split ?? 'test';
   const trials = options.trials ?? settings.trials ?? 3;
@@ -107,6 +110,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
       {
         runId,
         environment,
+        environmentRef: ref,
         backbones,
         tasks: options.tasks ? { ids: options.tasks } : { split },
         trials,

@@ -14,7 +14,8 @@
  * with one line saying how to start node when the flag is missing, instead of risking a crash later.
  */
 import { resolve } from 'node:path';
-import { loadEnvironment } from '../../environments/index.ts';
+import { openEnvironment } from '../environment/load.ts';
+import { loadConfig } from '../config/index.ts';
 import type { Backbone } from '../contracts/backbone.ts';
 import type { Environment, Split } from '../contracts/environment.ts';
 import { episodeSeed, scoreOf, selectTasks } from '../agent/evaluate.ts';
@@ -27,6 +28,7 @@ import { openRepository } from '../store/git/repository.ts';
 import { DEFAULT_PIN, checkPin, readPin, type Measured } from '../store/pins.ts';
 import { compileHarness } from '../../sandboxes/compile.ts';
 import { createIsolateRunner } from '../../sandboxes/isolate-runner.ts';
+import { assertNodeSnapshotDisabled } from '../../sandboxes/node-snapshot.ts';
 import type { CompiledHarness, HarnessRunner, SandboxLimits } from '../../sandboxes/types.ts';
 import { openStepSession, type HarnessStepSession, type SessionOptions } from './harness-session.ts';
 
@@ -109,22 +111,6 @@ export interface LoadedHarness {
   close(): Promise<void>;
 }
 
-const NODE_FLAG = '--no-node-snapshot';
-
-/** Whether this process runs with Node's startup snapshot off (a flag, or NODE_OPTIONS). */
-export function nodeSnapshotDisabled(): boolean {
-  return process.execArgv.includes(NODE_FLAG) || (process.env.NODE_OPTIONS ?? '').split(/\s+/).includes(NODE_FLAG);
-}
-
-function assertSnapshotDisabled(): void {
-  if (nodeSnapshotDisabled()) return;
-  // No better code exists: a missing runtime requirement of a dependency (isolated-vm).
-  throw new BridleError(
-    'MISSING_DEPENDENCY',
-    `loadHarness runs the harness in isolated-vm, which needs Node started with ${NODE_FLAG}: run "node ${NODE_FLAG} app.js" (or NODE_OPTIONS=${NODE_FLAG})`,
-  );
-}
-
 function round4(value: number): number {
   return Math.round(value * 10_000) / 10_000;
 }
@@ -138,7 +124,7 @@ export async function loadHarness(options: LoadHarnessOptions): Promise<LoadedHa
   if (options.runner !== undefined && options.runner !== 'isolate') {
     throw new BridleError('INVALID_ARGUMENT', `loadHarness: runner must be "isolate", got "${String(options.runner)}"`);
   }
-  assertSnapshotDisabled();
+  assertNodeSnapshotDisabled('loadHarness runs the harness in isolated-vm');
   const environmentName = options.env;
   const repository = await openRepository(resolve(options.repo ?? '.'));
   const record = await readPin(repository, environmentName, options.pin ?? DEFAULT_PIN);
@@ -161,12 +147,13 @@ export async function loadHarness(options: LoadHarnessOptions): Promise<LoadedHa
   const runner: HarnessRunner = createIsolateRunner(options.limits ?? {});
   const sessions = new Set<HarnessStepSession>();
   const backbones = new Map<string, Promise<Backbone>>();
-  let environment: Environment | undefined;
+  let environment: Promise<Environment> | undefined;
   let closed = false;
   const label = `${record.tag}@${record.target.slice(0, 12)}`;
 
-  function environmentOf(): Environment {
-    environment ??= loadEnvironment(environmentName);
+  /** The pin's environment, resolved like everywhere else (built in, or the repository's config). */
+  function environmentOf(): Promise<Environment> {
+    environment ??= loadConfig(repository.root).then(async (config) => (await openEnvironment(environmentName, { root: repository.root, config })).environment);
     return environment;
   }
 
@@ -189,7 +176,7 @@ export async function loadHarness(options: LoadHarnessOptions): Promise<LoadedHa
     const trial = runOptions.trial ?? 0;
     return runEpisode({
       runId: `pin-${environmentName}-${record.name}`,
-      environment: environmentOf(),
+      environment: await environmentOf(),
       taskId: runOptions.taskId,
       seed: episodeSeed(runOptions.seed, runOptions.taskId, trial),
       trial,
@@ -207,7 +194,7 @@ export async function loadHarness(options: LoadHarnessOptions): Promise<LoadedHa
       throw new BridleError('INVALID_ARGUMENT', `pin ${record.tag} records no "measured" settings: pass split, trials, seed and backbones to evaluate()`);
     }
     const measured: Measured = { split: plan.split as Split, trials: plan.trials, seed: plan.seed, backbones: plan.backbones };
-    const taskIds = selectTasks(environmentOf(), { split: measured.split });
+    const taskIds = selectTasks(await environmentOf(), { split: measured.split });
     const trajectories: Trajectory[] = [];
     // The gate's order (backbone, task, trial); each episode depends only on its own seed anyway.
     for (const backbone of measured.backbones) {
@@ -232,7 +219,7 @@ export async function loadHarness(options: LoadHarnessOptions): Promise<LoadedHa
       assertOpen();
       let defaults = { rules: '', maxSteps: 30 };
       try {
-        const known = environmentOf();
+        const known = await environmentOf();
         defaults = { rules: known.rules, maxSteps: known.maxSteps };
       } catch {
         // A harness for an environment bridle does not ship: the caller's own tools and rules only.

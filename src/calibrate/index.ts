@@ -5,8 +5,9 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadEnvironment } from '../../environments/index.ts';
 import type { Environment } from '../contracts/environment.ts';
+import { loadConfig } from '../config/index.ts';
+import { openEnvironment } from '../environment/load.ts';
 import type { Trajectory } from '../agent/trajectory.ts';
 import { BridleError } from '../errors.ts';
 import { isSimId } from '../models/ids.ts';
@@ -91,13 +92,17 @@ export async function calibrate(options: CalibrateOptions): Promise<CalibrationR
   }
   const own = trajectories.filter((trajectory) => trajectory.backbone.id === backbone);
   if (own.length === 0) throw new BridleError('INVALID_ARGUMENT', `calibrate: the runs hold no trajectories of ${backbone} (they hold ${backbones.join(', ')})`);
-  return calibrateTrajectories(own, { name: options.name ?? `twin-of-${modelName(backbone)}`, confidence: options.confidence ?? 0.95 });
+  // Environments by the name the trajectories carry: built in, or declared in the project's configuration.
+  const config = await loadConfig(root);
+  const environments = new Map<string, Environment>();
+  for (const name of new Set(own.map((trajectory) => trajectory.environment))) environments.set(name, (await openEnvironment(name, { root, config })).environment);
+  return calibrateTrajectories(own, { name: options.name ?? `twin-of-${modelName(backbone)}`, confidence: options.confidence ?? 0.95, environments: (name) => environments.get(name)! });
 }
 
 /** Fit a profile to trajectories of one backbone (the library core of `calibrate`). */
-export function calibrateTrajectories(trajectories: readonly Trajectory[], options: { name: string; confidence?: number; environments?: (name: string) => Environment }): CalibrationResult {
+export function calibrateTrajectories(trajectories: readonly Trajectory[], options: { name: string; confidence?: number; environments: (name: string) => Environment }): CalibrationResult {
   const confidence = options.confidence ?? 0.95;
-  const environmentOf = options.environments ?? cachedEnvironments();
+  const environmentOf = options.environments;
   const native = trajectories.some((trajectory) => trajectory.steps.some((step) => step.samples.some((sample) => sample.toolCalls.length > 0)));
   const all = trajectories.map((trajectory) => observeEpisode(trajectory, environmentOf(trajectory.environment), native ? 'native' : 'text'));
   const episodes = all.filter((episode) => episode.mismatch === undefined);
@@ -199,16 +204,4 @@ export function calibrateTrajectories(trajectories: readonly Trajectory[], optio
 
 function mean(values: readonly number[]): number {
   return values.length === 0 ? 0 : values.reduce((sum, value) => sum + value, 0) / values.length;
-}
-
-function cachedEnvironments(): (name: string) => Environment {
-  const cache = new Map<string, Environment>();
-  return (name) => {
-    let environment = cache.get(name);
-    if (!environment) {
-      environment = loadEnvironment(name);
-      cache.set(name, environment);
-    }
-    return environment;
-  };
 }

@@ -9,8 +9,9 @@ import type { Environment, OracleStep } from '../contracts/environment.ts';
 import type { Json, JsonObject, RawOutput, ToolSchema } from '../harness/api.ts';
 import type { ToolMode } from '../contracts/backbone.ts';
 import type { StepRecord, Trajectory } from '../agent/trajectory.ts';
-import { FINISH_TOOL } from '../agent/finish-tool.ts';
+import { agentTools } from '../agent/finish-tool.ts';
 import { sameJson } from '../util/canonical-json.ts';
+import { BridleError } from '../errors.ts';
 import { literalPrefix } from '../util/pattern.ts';
 import { applicableSlips, planStrings, schemaOf, substitutionOptions } from '../models/sim/corrupt.ts';
 import { keyMention, toolMention, valueMention, type Mention } from '../models/sim/feedback.ts';
@@ -222,10 +223,12 @@ function told(step: StepRecord): string {
 
 /** Replay one trajectory and collect its observations. */
 export function observeEpisode(trajectory: Trajectory, environment: Environment, toolMode: ToolMode): EpisodeObservations {
-  const tools: ToolSchema[] = [...environment.tools, FINISH_TOOL];
+  const tools: ToolSchema[] = agentTools(environment);
   const id = `${trajectory.taskId}#${trajectory.trial}@${trajectory.seed}`;
   const session = environment.reset(trajectory.taskId, trajectory.seed);
-  const initialPlan = session.oracle();
+  if (!session.oracle) throw new BridleError('INVALID_ARGUMENT', `calibrate: environment "${environment.name}" has no oracle, so what each step should have been cannot be replayed`);
+  const oracle = session.oracle.bind(session);
+  const initialPlan = oracle();
   const first = firstWrite(initialPlan);
   const trigger = first ? (first.confirm ?? first.write) : initialPlan.at(-1);
   const observations: EpisodeObservations = {
@@ -245,7 +248,7 @@ export function observeEpisode(trajectory: Trajectory, environment: Environment,
   let givenUp = false;
 
   for (const step of trajectory.steps) {
-    const plan = session.oracle();
+    const plan = oracle();
     const next = plan[0];
     if (classifying && next && step.samples.length > 0) {
       const reads = step.samples.map((sample) => readOutput(sample, toolMode, tools));

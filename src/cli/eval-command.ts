@@ -1,8 +1,7 @@
 /** `bridle eval`: score a harness on an environment's tasks with one or more backbones. */
 import { Command, Option } from 'commander';
 import { relative } from 'node:path';
-import { evaluate } from '../api/evaluate.ts';
-import { DEFAULT_SIM_IDS } from '../models/registry.ts';
+import { DEFAULT_SIM_IDS } from '../models/sim/index.ts';
 import { percent } from '../agent/metrics.ts';
 import { createProgress, type Progress } from './progress.ts';
 import { choiceOption, integerOption, listOption } from './options.ts';
@@ -10,6 +9,7 @@ import { REAL_MODELS_HINT, SIMULATED_NOTE, summaryTable } from './format.ts';
 
 interface EvalFlags {
   env?: string;
+  data?: string;
   backbone?: string[];
   split?: 'train' | 'validation' | 'test';
   tasks?: string[];
@@ -28,7 +28,8 @@ interface EvalFlags {
 export function evalCommand(): Command {
   return new Command('eval')
     .description('Score a harness on an environment\'s tasks with one or more backbones (offline default: simulated backbones).')
-    .option('--env <name>', 'environment, e.g. retail (or eval.env in bridle.config.ts)')
+    .option('--env <name|path>', 'environment: a name (bridle envs lists them) or the path of an environment module (or eval.env in bridle.config.ts)')
+    .option('--data <dir>', 'the data folder of a peer benchmark (or data: in bridle.config.ts)')
     .option('--backbone <ids>', `comma-separated backbone ids (default: ${DEFAULT_SIM_IDS.join(',')})`, listOption)
     .option('--split <split>', 'task split: train, validation or test (default test)', choiceOption('--split', ['train', 'validation', 'test'] as const))
     .option('--tasks <ids>', 'comma-separated task ids instead of a split', listOption)
@@ -44,8 +45,10 @@ export function evalCommand(): Command {
     .option('--json', 'print machine-readable JSON')
     .action(async (flags: EvalFlags) => {
       let progress: Progress | null = null;
+      const { evaluate } = await import('../api/evaluate.ts');
       const result = await evaluate({
         ...(flags.env ? { env: flags.env } : {}),
+        ...(flags.data ? { data: flags.data } : {}),
         ...(flags.backbone ? { backbones: flags.backbone } : {}),
         ...(flags.split ? { split: flags.split } : {}),
         ...(flags.tasks ? { tasks: flags.tasks } : {}),

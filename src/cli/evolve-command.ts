@@ -1,7 +1,7 @@
 /** `bridle evolve`: run the meta-loop and print the accepted commits and the held-out table. */
 import { candidateLabel } from '../store/candidates.ts';
 import { Command, InvalidArgumentError } from 'commander';
-import { evolve, type EvolveResult } from '../meta/evolve/index.ts';
+import type { EvolveResult } from '../meta/evolve/index.ts';
 import { DEFAULT_HELDOUT_BACKBONES, DEFAULT_TRAIN_BACKBONES, type EvolveProgress } from '../meta/evolve/options.ts';
 import { percent } from '../agent/metrics.ts';
 import { integerOption, listOption } from './options.ts';
@@ -9,6 +9,7 @@ import { printResult, REAL_MODELS_HINT, SIMULATED_NOTE, table } from './format.t
 
 interface EvolveFlags {
   env?: string;
+  data?: string;
   train?: string[];
   heldout?: string[];
   engineer?: string;
@@ -97,7 +98,8 @@ export function formatEvolveResult(result: EvolveResult): string {
 export function evolveCommand(): Command {
   return new Command('evolve')
     .description('Run the meta-loop: mine failed train episodes, have an engineer write harness modules, check, sandbox, gate on held-out tasks and backbones, commit.')
-    .option('--env <name>', 'environment, e.g. retail (required unless --resume)')
+    .option('--env <name|path>', 'environment: a name (bridle envs lists them) or the path of an environment module (required unless --resume)')
+    .option('--data <dir>', 'the data folder of a peer benchmark (or data: in bridle.config.ts)')
     .option('--train <ids>', `backbones whose trajectories the engineer reads (default: ${DEFAULT_TRAIN_BACKBONES.join(',')})`, listOption)
     .option('--heldout <ids>', `backbones the gate validates on (default: ${DEFAULT_HELDOUT_BACKBONES.join(',')})`, listOption)
     .option('--engineer <id>', 'heuristic (offline, default) or a backbone id, e.g. anthropic/claude-sonnet-4-5')
@@ -119,8 +121,10 @@ export function evolveCommand(): Command {
     .option('--json', 'print machine-readable JSON')
     .action(async (flags: EvolveFlags) => {
       const status = flags.json ? null : createStatus();
+      const { evolve } = await import('../meta/evolve/index.ts');
       const result = await evolve({
         ...(flags.env ? { env: flags.env } : {}),
+        ...(flags.data ? { data: flags.data } : {}),
         ...(flags.train ? { train: flags.train } : {}),
         ...(flags.heldout ? { heldout: flags.heldout } : {}),
         ...(flags.engineer ? { engineer: flags.engineer } : {}),

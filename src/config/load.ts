@@ -4,9 +4,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { BridleError } from '../errors.ts';
+import { importDefaultExport } from '../util/import-user-module.ts';
 import { bridleConfigSchema, type BridleConfig } from './schema.ts';
 
 /** The file names looked for, in order. */
@@ -176,8 +176,8 @@ export function parseConfig<Schema extends z.ZodType = typeof bridleConfigSchema
 }
 
 /**
- * Load the configuration of the project in `cwd`: `bridle.config.ts` (or .mts/.js/.mjs) through tsx,
- * validated. Without a file, the defaults.
+ * Load the configuration of the project in `cwd`: `bridle.config.ts` (or .mts/.js/.mjs), run by Node
+ * (through tsx only when Node cannot: see `importUserModule`), validated. Without a file, the defaults.
  */
 export async function loadConfig<Schema extends z.ZodType = typeof bridleConfigSchema>(
   cwd: string,
@@ -186,22 +186,7 @@ export async function loadConfig<Schema extends z.ZodType = typeof bridleConfigS
   const file = findConfigFile(cwd);
   if (!file) return parseConfig({}, options) as never;
   const name = file.slice(file.lastIndexOf('/') + 1);
-  let module: { default?: unknown };
-  try {
-    const { tsImport } = await import('tsx/esm/api');
-    module = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown };
-  } catch (error) {
-    const first = String((error as Error)?.message ?? error).split('\n')[0];
-    throw new BridleError('CONFIG_INVALID', `${name} could not be loaded: ${first}`, { cause: error });
-  }
-  let value = module.default;
-  // A .ts file outside an ESM package is compiled to CommonJS: its exports object arrives as `default`.
-  if (value !== null && typeof value === 'object' && (value as { __esModule?: unknown }).__esModule === true) {
-    value = (value as { default?: unknown }).default;
-  }
-  if (value === undefined) {
-    throw new BridleError('CONFIG_INVALID', `${name} has no default export; write: export default defineConfig({ ... })`);
-  }
+  let value = await importDefaultExport(file, 'CONFIG_INVALID', 'defineConfig({ ... })');
   if (typeof value === 'function') value = await (value as () => unknown)();
   else value = await value;
   return parseConfig(value, { ...options, source: name }) as never;

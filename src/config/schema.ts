@@ -160,8 +160,19 @@ export const evolveSettingsSchema = z.strictObject({
   workers: z.int().positive().optional(),
 });
 
+/** An environment name as used on the command line. */
+const environmentNameSchema = z.string().regex(/^[a-z][a-z0-9-]*$/, { error: 'an environment name is lower-case kebab-case, e.g. "my-env"' });
+
 /** The whole configuration. */
 export const bridleConfigSchema = z.strictObject({
+  /**
+   * The project's own environments: name → module path (relative to this file), e.g.
+   * `{ 'my-env': './envs/my-env.ts' }`. The module's default export is an environment (`defineEnvironment`)
+   * or a factory returning one.
+   */
+  environments: z.record(environmentNameSchema, z.string().min(1)).default({}),
+  /** The folder peer benchmarks read their data from (the `--data` flag's twin), relative to this file. */
+  data: z.string().min(1).optional(),
   /** Settings per backbone id. Backbones without an entry use the defaults. */
   backbones: z
     .record(backboneIdSchema, backboneSettingsSchema)

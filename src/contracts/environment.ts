@@ -15,6 +15,11 @@ export interface TaskInfo {
   split: Split;
   /** The full request, as the agent receives it (solo form: everything the customer wants is here). */
   instruction: string;
+  /**
+   * The task's kind (e.g. "select", "pick-and-place"), when the environment has kinds: splits are
+   * stratified by it and reports group by it. Public: it must say nothing the instruction does not.
+   */
+  kind?: string;
 }
 
 /** Why a task failed or passed, check by check. */
@@ -72,9 +77,18 @@ export interface EnvironmentSession {
   verify(): Verification;
   /**
    * The correct remaining plan from the current state, first step first (ends with a finish step).
-   * Only simulated backbones and the meta-loop's false-positive check use it.
+   * Only simulated backbones and the meta-loop's false-positive check use it. An environment without an
+   * oracle runs with real backbones only: no simulated backbones, no false-positive replay.
    */
-  oracle(): OracleStep[];
+  oracle?(): OracleStep[];
+}
+
+/** How the loop's built-in `finish` tool is described to the agent, when an environment words it its own way. */
+export interface FinishWording {
+  /** The tool's description. */
+  description: string;
+  /** The description of its `message` argument. */
+  message: string;
 }
 
 /** An environment: tools, public rules, tasks, and sessions. */
@@ -91,9 +105,23 @@ export interface Environment {
   readonly tasks: readonly TaskInfo[];
   /** Default step budget per episode. */
   readonly maxSteps: number;
+  /** False when sessions have no `oracle()` (then only real backbones can run). Absent means true. */
+  readonly hasOracle?: boolean;
+  /** How the splits were made, when that is worth saying (e.g. "validation carved from the benchmark's train ids"). */
+  readonly splitNote?: string;
+  /** The `finish` tool's wording, when the default (a final reply to a customer) does not fit. */
+  readonly finish?: FinishWording;
   /** Start an episode. The same task and seed always give the same world. */
   reset(taskId: string, seed: number): EnvironmentSession;
 }
 
-/** A factory that builds an environment from options (seed of the generated world and so on). */
-export type EnvironmentFactory = (options?: { seed?: number }) => Environment;
+/** What an environment factory is given. */
+export interface EnvironmentOptions {
+  /** Seed of the generated world (each environment has its own default). */
+  seed?: number;
+  /** Absolute path of the folder the environment reads third-party data from (peer benchmarks). */
+  data?: string;
+}
+
+/** A factory that builds an environment from options (seed of the generated world, data folder). */
+export type EnvironmentFactory = (options?: EnvironmentOptions) => Environment | Promise<Environment>;

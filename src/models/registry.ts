@@ -7,7 +7,7 @@ import { BridleError } from '../errors.ts';
 import { loadConfig } from '../config/index.ts';
 import { createProviderBackbone, isRealProviderId, REAL_PROVIDERS } from './providers.ts';
 import type { Budget } from './shared/budget.ts';
-import { createSimBackboneById, SIM_PROFILES, toSimProfile } from './sim/index.ts';
+import { createSimBackboneById, toSimProfile } from './sim/index.ts';
 import { isSimId } from './ids.ts';
 
 /** Options for resolving backbones. Plain JSON: it crosses into workers. */
@@ -20,7 +20,7 @@ export interface BackboneOptions {
   baseURL?: string;
 }
 
-export const DEFAULT_SIM_IDS = SIM_PROFILES.map((profile) => `sim/${profile.name}`);
+export { DEFAULT_SIM_IDS } from './sim/index.ts';
 
 /** Resolve a backbone id. Unknown ids and missing keys fail here, before any episode runs. */
 export async function resolveBackbone(id: string, options: BackboneOptions = {}, budget?: Budget): Promise<Backbone> {

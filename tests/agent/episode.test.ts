@@ -3,13 +3,13 @@ import { runEpisode } from '../../src/agent/episode.ts';
 import { trajectorySchema, withoutTimings } from '../../src/agent/trajectory.ts';
 import type { Backbone, CompletionRequest } from '../../src/contracts/backbone.ts';
 import { BridleError } from '../../src/errors.ts';
-import { loadEnvironment } from '../../environments/index.ts';
+import { createRetail } from '../../environments/retail/index.ts';
 import { compileHarness } from '../../sandboxes/compile.ts';
 import { createInProcessRunner } from '../../sandboxes/in-process-runner.ts';
 import { resolveBackbone } from '../../src/models/registry.ts';
 import { EMPTY_HARNESS } from '../../sandboxes/compile.ts';
 
-const environment = loadEnvironment('retail');
+const environment = createRetail();
 const taskId = environment.tasks.find((task) => task.split === 'train')!.id;
 
 /** A scripted backbone: answers from a list, records the requests it saw. */

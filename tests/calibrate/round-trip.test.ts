@@ -10,7 +10,7 @@ import { createLocalExecutor } from '../../src/agent/executor.ts';
 import { calibrateTrajectories } from '../../src/calibrate/index.ts';
 import { SIM_PROFILES, type SimProfile } from '../../src/models/sim/profiles.ts';
 import { emptyHarness } from '../../src/store/harness-files.ts';
-import { loadEnvironment } from '../../environments/index.ts';
+import { createRetail } from '../../environments/retail/index.ts';
 import { exampleHarness } from '../helpers/episodes.ts';
 
 const RATES = 18;
@@ -26,7 +26,7 @@ function truth(profile: SimProfile, rate: string): number {
 
 describe('bridle calibrate', () => {
   it.each(SIM_PROFILES.map((profile) => [profile.name, profile] as const))('recovers every rate of sim/%s within its interval', async (_name, profile) => {
-    const environment = loadEnvironment('retail');
+    const environment = createRetail();
     // The raw model, and a harness whose parser, guards and resampling show habits, feedback and samples
     // (on other episode seeds: the same seeds would repeat the same habits and count them twice).
     const runs = await Promise.all(
@@ -35,11 +35,11 @@ describe('bridle calibrate', () => {
         { seed: 1, harness: exampleHarness() },
       ].flatMap(({ seed, harness }) =>
         (['train', 'validation', 'test'] as const).map((split) =>
-          evaluatePlan({ runId: 'calibrate', environment, backbones: [`sim/${profile.name}`], tasks: { split }, trials: 1, seed, harness, runner: 'in-process' }, executor, { concurrency: 1 }),
+          evaluatePlan({ runId: 'calibrate', environment, environmentRef: { name: 'retail' }, backbones: [`sim/${profile.name}`], tasks: { split }, trials: 1, seed, harness, runner: 'in-process' }, executor, { concurrency: 1 }),
         ),
       ),
     );
-    const result = calibrateTrajectories(runs.flatMap((run) => run.trajectories), { name: 'twin', confidence: CONFIDENCE });
+    const result = calibrateTrajectories(runs.flatMap((run) => run.trajectories), { name: 'twin', confidence: CONFIDENCE, environments: () => environment });
     expect(result.skipped).toBe(0);
     expect(result.rates).toHaveLength(RATES);
     expect(result.outputs.unexplained / result.outputs.total).toBeLessThan(0.01);

@@ -2,7 +2,8 @@
 import { readHarnessDirectory, type HarnessSource } from '../../src/store/harness-files.ts';
 import { createLocalExecutor } from '../../src/agent/executor.ts';
 import { evaluatePlan } from '../../src/agent/evaluate.ts';
-import { loadEnvironment } from '../../environments/index.ts';
+import { createRetail } from '../../environments/retail/index.ts';
+import { BUILTIN_ENVIRONMENTS } from '../../environments/index.ts';
 import type { Split } from '../../src/contracts/environment.ts';
 
 export const EXAMPLE_HARNESS_DIR = new URL('../fixtures/retail-example-harness/', import.meta.url).pathname;
@@ -20,7 +21,7 @@ export async function evaluateLocally(options: {
   taskIds?: string[];
   trials?: number;
   seed?: number;
-  /** Environment name (default retail). */
+  /** A built-in environment's name (default retail). */
   environment?: string;
 }) {
   const executor = createLocalExecutor();
@@ -28,7 +29,8 @@ export async function evaluateLocally(options: {
     return await evaluatePlan(
       {
         runId: 'test',
-        environment: loadEnvironment(options.environment ?? 'retail'),
+        environment: options.environment === undefined || options.environment === 'retail' ? createRetail() : await BUILTIN_ENVIRONMENTS[options.environment]!.create({}),
+        environmentRef: { name: options.environment ?? 'retail' },
         backbones: options.backbones,
         tasks: options.taskIds ? { ids: options.taskIds } : { split: options.split ?? 'test' },
         trials: options.trials ?? 1,

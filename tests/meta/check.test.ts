@@ -1,7 +1,7 @@
 /** The candidate check: type-check, lint, leak scan and compile, in one warm project. */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadEnvironment } from '../../environments/index.ts';
+import { createRetail, type RetailEnvironment } from '../../environments/retail/index.ts';
 import {
   buildLeakCorpus,
   createHarnessChecker,
@@ -46,12 +46,12 @@ function failure(result: CheckResult): { stage: string; diagnostics: string[] } 
   return result;
 }
 
-let environment: Environment;
+let environment: RetailEnvironment;
 let corpus: LeakScanCorpus;
 let checker: HarnessChecker;
 
 beforeAll(() => {
-  environment = loadEnvironment('retail');
+  environment = createRetail();
   corpus = buildLeakCorpus(environment);
   checker = createHarnessChecker({ corpus });
 });

@@ -6,7 +6,7 @@ import { episodeSeed } from '../../src/agent/evaluate.ts';
 import { createSimBackbone, simProfileInputSchema, toSimProfile } from '../../src/models/sim/index.ts';
 import { compileHarness, EMPTY_HARNESS } from '../../sandboxes/compile.ts';
 import { createInProcessRunner } from '../../sandboxes/in-process-runner.ts';
-import { loadEnvironment } from '../../environments/index.ts';
+import { createRetail } from '../../environments/retail/index.ts';
 import { pairedBootstrap } from '../../src/meta/stats.ts';
 import { trajectory } from '../helpers/trajectories.ts';
 
@@ -87,7 +87,7 @@ export default defineModule({
 });`,
       },
     ]);
-    const environment = loadEnvironment('retail');
+    const environment = createRetail();
     const tasks = environment.tasks.filter((task) => task.split === 'validation').map((task) => task.id);
     const runner = createInProcessRunner();
     const run = (harness: { label: string; compiled: typeof EMPTY_HARNESS }) =>

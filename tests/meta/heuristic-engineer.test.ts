@@ -11,7 +11,7 @@ import { mineFailures } from '../../src/meta/mine.ts';
 import { analyzeReplay } from '../../src/meta/replay.ts';
 import type { EngineerRequest, FailureGroup } from '../../src/meta/types.ts';
 import { emptyHarness, type HarnessFile } from '../../src/store/harness-files.ts';
-import { loadEnvironment } from '../../environments/index.ts';
+import { createRetail } from '../../environments/retail/index.ts';
 import { evaluateLocally } from '../helpers/episodes.ts';
 import { step, trajectory } from '../helpers/trajectories.ts';
 import { runEpisode } from '../../src/agent/episode.ts';
@@ -19,7 +19,7 @@ import type { Backbone } from '../../src/contracts/backbone.ts';
 import { compileHarness } from '../../sandboxes/compile.ts';
 import { createInProcessRunner } from '../../sandboxes/in-process-runner.ts';
 
-const environment = loadEnvironment('retail');
+const environment = createRetail();
 const tools = [...environment.tools, FINISH_TOOL];
 let train: Trajectory[];
 let groups: FailureGroup[];

@@ -16,9 +16,9 @@ import type { SimProfile } from '../../src/models/sim/profiles.ts';
 import { resolveBackbone } from '../../src/models/registry.ts';
 import { compileHarness, EMPTY_HARNESS } from '../../sandboxes/compile.ts';
 import { createInProcessRunner } from '../../sandboxes/in-process-runner.ts';
-import { loadEnvironment } from '../../environments/index.ts';
+import { createRetail } from '../../environments/retail/index.ts';
 
-const environment = loadEnvironment('retail');
+const environment = createRetail();
 const tools = [...environment.tools, FINISH_TOOL];
 const testTasks = environment.tasks.filter((task) => task.split === 'test').map((task) => task.id);
 

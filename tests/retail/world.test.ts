@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRetail, DEFAULT_WORLD_SEED } from '../../environments/retail/index.ts';
 import { generateWorld } from '../../environments/retail/generate.ts';
-import { hashOf } from '../../environments/retail/canonical.ts';
+import { hashOf } from '../../src/toolkit/canonical.ts';
 
 const world = generateWorld(DEFAULT_WORLD_SEED);
 

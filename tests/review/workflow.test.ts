@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCliAsync } from '../helpers/cli.ts';
 import { anthropicMessage } from '../helpers/protocol-fixtures.ts';
 import { startScriptedServer } from '../helpers/scripted-server.ts';
-import { loadEnvironment } from '../../environments/index.ts';
+import { createRetail } from '../../environments/retail/index.ts';
 import { loadHarness } from '../../src/api/load-harness.ts';
 import { adoptRun } from '../../src/review/adopt.ts';
 import { pinHarness } from '../../src/store/pins.ts';
@@ -270,7 +270,7 @@ describe('loadHarness', () => {
 
   it('gives step-level hooks for a user\'s own loop: sloppy output becomes an action, a policy-breaking one is blocked', async () => {
     const harness = await loadHarness({ env: 'retail', pin: 'production', repo: pinned });
-    const environment = loadEnvironment('retail');
+    const environment = createRetail();
     const task = environment.tasks.find((candidate) => candidate.id === 'retail-001')!;
     const email = /[\w.]+@example\.net/.exec(task.instruction)![0];
     const order = /#W\d+/.exec(task.instruction)![0];
@@ -327,7 +327,7 @@ describe('loadHarness', () => {
     writeFileSync(script, documented.replace("from 'bridle'", `from ${JSON.stringify(BRIDLE_ENTRY)}`));
 
     // The "model": the correct plan, but the first call's tool name mis-cased and the write tried before its confirmation.
-    const plan = loadEnvironment('retail').reset('retail-077', 0).oracle();
+    const plan = createRetail().reset('retail-077', 0).oracle();
     const calls = plan.map((step) => (step.action.kind === 'call' ? { name: step.action.tool, input: step.action.arguments } : { name: 'finish', input: { message: step.action.message } }));
     const write = plan.findIndex((step) => step.purpose === 'write');
     const confirm = plan.findIndex((step) => step.purpose === 'confirm');

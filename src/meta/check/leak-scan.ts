@@ -51,7 +51,8 @@ export function buildLeakCorpus(environment: Environment, options: { seed?: numb
     if (trimmed.length >= MIN_VALUE_LENGTH && !publicNormalised.includes(normalise(trimmed))) values.add(trimmed);
   };
   for (const task of environment.tasks) {
-    for (const step of environment.reset(task.id, seed).oracle()) {
+    // Without an oracle there is no gold plan to protect: instructions only.
+    for (const step of environment.reset(task.id, seed).oracle?.() ?? []) {
       if (step.action.kind === 'call') forEachScalar(step.action.arguments, add);
       else for (const token of step.action.message.match(ANSWER_TOKEN) ?? []) add(token.replace(/^\$/, '').replace(/[.,]+$/, ''));
     }

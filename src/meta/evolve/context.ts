@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Environment, Split } from '../../contracts/environment.ts';
+import type { EnvironmentRef } from '../../environment/reference.ts';
 import type { EpisodeExecutor } from '../../agent/executor.ts';
 import { evaluatePlan } from '../../agent/evaluate.ts';
 import type { Trajectory } from '../../agent/trajectory.ts';
@@ -37,6 +38,8 @@ export interface EvolveContext {
   runId: string;
   directory: string;
   environment: Environment;
+  /** The reference workers load the environment from. */
+  environmentRef: EnvironmentRef;
   brief: EnvironmentBrief;
   journal: Journal;
   workspace: Workspace;
@@ -67,6 +70,7 @@ export async function evaluateHarness(
     {
       runId: context.runId,
       environment: context.environment,
+      environmentRef: context.environmentRef,
       backbones: input.backbones,
       tasks: { split: input.split },
       trials: input.trials,

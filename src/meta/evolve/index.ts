@@ -4,8 +4,7 @@
  * split: the empty harness against the final one, per backbone.
  */
 import { resolve } from 'node:path';
-import { loadEnvironment } from '../../../environments/index.ts';
-import { FINISH_TOOL } from '../../agent/finish-tool.ts';
+import { agentTools } from '../../agent/finish-tool.ts';
 import { createPoolExecutor } from '../../agent/executor.ts';
 import { BridleError } from '../../errors.ts';
 import { resolveBackbone } from '../../models/registry.ts';
@@ -16,6 +15,7 @@ import { findCommitForCandidate } from '../../store/git/history.ts';
 import { openRepository } from '../../store/git/repository.ts';
 import { zodMessage } from '../../api/validation.ts';
 import { loadConfig } from '../../config/index.ts';
+import { assertOracleFor, openEnvironment } from '../../environment/load.ts';
 import { createHarnessChecker, harnessApiSource } from '../check/index.ts';
 import { buildLeakCorpus } from '../check/leak-scan.ts';
 import { createEngineer } from '../engineers/index.ts';
@@ -63,9 +63,9 @@ export async function evolve(input: EvolveInput): Promise<EvolveResult> {
 
   // A resumed run takes its options from its journal; a new run records them first.
   let options: ResolvedEvolveOptions;
-  let runId: string;
-  if (input.resume) {
-    runId = input.resume;
+  let runId = input.resume;
+  const config = await loadConfig(root);
+  if (runId) {
     const events = readJournal(runDirectory(root, runId));
     const start = events.find((event) => event.type === 'run-start');
     if (!start || start.type !== 'run-start') throw new BridleError('UNKNOWN_RUN', `no evolve run "${runId}" to resume under ${join(root, '.bridle', 'runs')}`);
@@ -73,13 +73,20 @@ export async function evolve(input: EvolveInput): Promise<EvolveResult> {
     const journaled = start.options as unknown as Omit<ResolvedEvolveOptions, 'maxCostIncrease'> & { maxCostIncrease?: number };
     options = { ...journaled, maxCostIncrease: journaled.maxCostIncrease ?? DEFAULT_MAX_COST_INCREASE };
   } else {
-    options = resolveOptions(input, await loadConfig(root));
+    options = resolveOptions(input, config);
+  }
+  const { environment, ref: environmentRef } = await openEnvironment(options.envModule ?? options.env, { root, config, ...(options.data === undefined ? {} : { data: options.data }) });
+  if (!runId) {
+    // The journal records the environment's name (branches, harness folders and commits use it), and the
+    // module path when the environment came from a path rather than a name.
+    const fromPath = environmentRef.module !== undefined && config.environments[options.env] === undefined;
+    options = { ...options, env: environment.name, ...(fromPath ? { envModule: environmentRef.module } : {}) };
     runId = createRunId(root, 'evolve', options.env, new Date());
   }
-  const environment = loadEnvironment(options.env);
   const overlap = options.train.filter((id) => options.heldout.includes(id));
   if (overlap.length > 0) throw new BridleError('INVALID_ARGUMENT', `held-out backbones must not be train backbones: ${overlap.join(', ')}`);
-  await Promise.all([...options.train, ...options.heldout].map((id) => resolveBackbone(id, { configRoot: root })));
+  const backbones = await Promise.all([...options.train, ...options.heldout].map((id) => resolveBackbone(id, { configRoot: root })));
+  assertOracleFor(environment, backbones);
   const engineer = await createEngineer(options.engineer, { root });
 
   const directory = runDirectory(root, runId);
@@ -98,7 +105,8 @@ export async function evolve(input: EvolveInput): Promise<EvolveResult> {
     runId,
     directory,
     environment,
-    brief: { name: environment.name, description: environment.description, rules: environment.rules, tools: [...environment.tools, FINISH_TOOL] },
+    environmentRef,
+    brief: { name: environment.name, description: environment.description, rules: environment.rules, tools: agentTools(environment) },
     journal,
     workspace,
     executor,

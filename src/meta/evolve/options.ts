@@ -1,4 +1,5 @@
 /** `evolve(options)`: the options, their defaults, and their validation. */
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { BridleConfig } from '../../config/index.ts';
 import { BridleError } from '../../errors.ts';
@@ -10,8 +11,10 @@ export const DEFAULT_HELDOUT_BACKBONES = ['sim/scatter', 'sim/rush'];
 
 export const evolveOptionsSchema = z
   .object({
-    /** Environment name, e.g. "retail" (taken from the journal when resuming). */
+    /** Environment name, e.g. "retail", or an environment module's path (taken from the journal when resuming). */
     env: z.string().min(1).optional(),
+    /** The data folder of a peer benchmark (default: `data` in bridle.config.ts). */
+    data: z.string().min(1).optional(),
     /** Backbones whose train trajectories the engineer reads. */
     train: z.array(z.string().min(1)).min(1).optional(),
     /** Backbones the gate validates on; never seen by the engineer. */
@@ -63,6 +66,10 @@ export type EvolveInput = Omit<z.input<typeof evolveOptionsSchema>, 'onProgress'
 /** The options with every default filled in (what the journal records). */
 export interface ResolvedEvolveOptions {
   env: string;
+  /** The data folder (absolute), when given as an option. */
+  data?: string;
+  /** The environment module's absolute path, when the environment was given as a path. */
+  envModule?: string;
   train: string[];
   heldout: string[];
   engineer: string;
@@ -96,6 +103,7 @@ export function resolveOptions(input: EvolveInput, config: Pick<BridleConfig, 'e
   const workers = input.workers ?? settings.workers;
   return {
     env,
+    ...(input.data === undefined ? {} : { data: resolve(input.data) }),
     train: input.train ?? settings.train ?? DEFAULT_TRAIN_BACKBONES,
     heldout: input.heldout ?? settings.heldout ?? DEFAULT_HELDOUT_BACKBONES,
     engineer: input.engineer ?? config.engineer ?? 'heuristic',

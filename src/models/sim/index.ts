@@ -9,11 +9,14 @@ import type { Backbone, CompletionRequest, Completion, Message } from '../../con
 import { BridleError } from '../../errors.ts';
 import { ORACLE_BACKBONE_ID, SIM_PREFIX } from '../ids.ts';
 import { decide } from './decide.ts';
-import { BUILT_IN_PROFILE_NAMES, findBuiltInProfile, type SimProfile } from './profiles.ts';
+import { BUILT_IN_PROFILE_NAMES, SIM_PROFILES, findBuiltInProfile, type SimProfile } from './profiles.ts';
 
 export { ORACLE_PROFILE, SIM_PROFILES, SIM_MODES, MODE_DESCRIPTIONS, type SimProfile, type SimMode, type ModeRates } from './profiles.ts';
 export { simProfileInputSchema, simsConfigSchema, toSimProfile, toProfileInput, type SimProfileInput } from './profile-schema.ts';
 export { ORACLE_BACKBONE_ID, isSimId, labelBackboneId } from '../ids.ts';
+
+/** The default backbones of an evaluation: every built-in simulated profile. */
+export const DEFAULT_SIM_IDS: string[] = SIM_PROFILES.map((profile) => `${SIM_PREFIX}${profile.name}`);
 
 /** Rough token estimate (4 characters a token); reading lengths never changes a draw. */
 export function estimateTokens(text: string): number {
