@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { calibrate, type CalibrationResult } from '../calibrate/index.ts';
+import type { CalibrationResult } from '../calibrate/index.ts';
 import { printResult, table } from './format.ts';
 
 interface CalibrateFlags {
@@ -59,6 +59,8 @@ export function calibrateCommand(): Command {
     .option('--confidence <level>', 'confidence level of the intervals (default 0.95)', confidenceOption)
     .option('--json', 'print machine-readable JSON')
     .action(async (runs: string[], flags: CalibrateFlags) => {
+      // Loaded when the verb runs, so that the command line starts without it.
+      const { calibrate } = await import('../calibrate/index.ts');
       const result = await calibrate({
         runs,
         ...(flags.backbone ? { backbone: flags.backbone } : {}),
