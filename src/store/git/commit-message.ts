@@ -26,9 +26,17 @@
  * Bridle-Heldout-Backbones: sim/slip, sim/drift
  * Bridle-Modules: normalize-order-ids.ts
  * Bridle-Cost: 3120 → 3270 tokens/episode (+4.8%, limit +50%, estimated)
+ * Bridle-Engineer-Kind: agent
+ * Bridle-Engineer-Model: claude-sonnet-4-5
+ * Bridle-Engineer-Tokens: 61234 in, 4210 out
+ * Bridle-Engineer-Cost: $0.2469
+ * Bridle-Engineer-Calls: 9
+ * Bridle-Engineer-Tool-Calls: 14
+ * Bridle-Engineer-Experiments: 2
  * ```
  *
- * `Bridle-Cost` and the tokens line came later: commits without them still parse (`cost` is then absent).
+ * The `Bridle-Engineer-*` spend trailers and `Bridle-Cost` (with the tokens line under the table) are
+ * optional: commits made before they existed parse as before (`engineerSpend` and `cost` are then absent).
  */
 import { candidateLabel } from '../candidates.ts';
 
@@ -81,6 +89,26 @@ export interface HarnessCommitInfo {
   modules: string[];
   /** Mean model tokens per validation episode before and after, and the gate's limit (absent on older commits). */
   cost?: CommitCost;
+  /** What the engineer spent on this change, when it says (absent in commits made before these trailers existed). */
+  engineerSpend?: EngineerSpend;
+}
+
+/** The engineer behind a commit and what its proposal (with its repairs) cost. */
+export interface EngineerSpend {
+  /** How it worked: `single`, `agent`, `coding-agent` or `heuristic`. */
+  kind?: string;
+  /** The model, e.g. `claude-sonnet-4-5` (absent for the heuristic engineer). */
+  model?: string;
+  inputTokens: number;
+  outputTokens: number;
+  /** US dollars; absent when a price was unknown (never guessed). */
+  costUsd?: number;
+  /** Model calls (turns). */
+  calls: number;
+  /** Tool calls (store reads, experiments, submit). */
+  toolCalls: number;
+  /** try_candidate experiments. */
+  experiments: number;
 }
 
 /** The cost line of a harness commit. */
@@ -114,6 +142,13 @@ export const TRAILERS = {
   heldoutBackbones: 'Bridle-Heldout-Backbones',
   modules: 'Bridle-Modules',
   cost: 'Bridle-Cost',
+  engineerKind: 'Bridle-Engineer-Kind',
+  engineerModel: 'Bridle-Engineer-Model',
+  engineerTokens: 'Bridle-Engineer-Tokens',
+  engineerCost: 'Bridle-Engineer-Cost',
+  engineerCalls: 'Bridle-Engineer-Calls',
+  engineerToolCalls: 'Bridle-Engineer-Tool-Calls',
+  engineerExperiments: 'Bridle-Engineer-Experiments',
 } as const;
 
 /** Values that end up on one line of the message must not break it (or the trailers) apart. */
@@ -219,9 +254,46 @@ export function formatHarnessCommit(info: HarnessCommitInfo): string {
     [TRAILERS.heldoutBackbones, info.heldout.map((row) => row.backbone).join(', ')],
     [TRAILERS.modules, info.modules.join(', ')],
     ...(info.cost ? ([[TRAILERS.cost, formatCost(info.cost)]] as [string, string][]) : []),
+    ...spendTrailers(info.engineerSpend),
   ];
   paragraphs.push(trailers.map(([key, value]) => `${key}: ${oneLine(value)}`.trimEnd()).join('\n'));
   return paragraphs.join('\n\n');
+}
+
+function spendTrailers(spend: EngineerSpend | undefined): [string, string][] {
+  if (!spend) return [];
+  const trailers: [string, string][] = [];
+  if (spend.kind) trailers.push([TRAILERS.engineerKind, spend.kind]);
+  if (spend.model) trailers.push([TRAILERS.engineerModel, spend.model]);
+  trailers.push(
+    [TRAILERS.engineerTokens, `${spend.inputTokens} in, ${spend.outputTokens} out`],
+    [TRAILERS.engineerCost, spend.costUsd === undefined ? 'unknown' : `$${spend.costUsd.toFixed(4)}`],
+    [TRAILERS.engineerCalls, String(spend.calls)],
+    [TRAILERS.engineerToolCalls, String(spend.toolCalls)],
+    [TRAILERS.engineerExperiments, String(spend.experiments)],
+  );
+  return trailers;
+}
+
+/** The engineer spend trailers, read back; undefined when the commit has none (older commits). */
+function parseSpend(trailers: Map<string, string>): EngineerSpend | undefined {
+  const tokens = /^(\d+) in, (\d+) out$/.exec(trailers.get(TRAILERS.engineerTokens) ?? '');
+  const count = (key: string): number | undefined => {
+    const text = trailers.get(key);
+    return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
+  };
+  const calls = count(TRAILERS.engineerCalls);
+  const toolCalls = count(TRAILERS.engineerToolCalls);
+  const experiments = count(TRAILERS.engineerExperiments);
+  if (!tokens || calls === undefined || toolCalls === undefined || experiments === undefined) return undefined;
+  const spend: EngineerSpend = { inputTokens: Number(tokens[1]), outputTokens: Number(tokens[2]), calls, toolCalls, experiments };
+  const cost = /^\$(\d+(?:\.\d+)?)$/.exec(trailers.get(TRAILERS.engineerCost) ?? '');
+  if (cost) spend.costUsd = Number(cost[1]);
+  const kind = trailers.get(TRAILERS.engineerKind);
+  const model = trailers.get(TRAILERS.engineerModel);
+  if (kind) spend.kind = kind;
+  if (model) spend.model = model;
+  return spend;
 }
 
 /**
@@ -284,6 +356,7 @@ export function parseHarnessCommit(message: string): HarnessCommitInfo | undefin
   if (delta === undefined || interval === undefined) return undefined;
   const cost = parseCost(trailers.get(TRAILERS.cost));
 
+  const spend = parseSpend(trailers);
   const [heading, ...lines] = paragraphs[tableIndex]!.split('\n');
   const size = /(\d+) validation tasks × (\d+) trials/.exec(heading ?? '');
   if (!size) return undefined;
@@ -315,5 +388,6 @@ export function parseHarnessCommit(message: string): HarnessCommitInfo | undefin
     validation: { tasks: Number(size[1]), trials: Number(size[2]) },
     modules: splitList(trailers.get(TRAILERS.modules)),
     ...(cost ? { cost } : {}),
+    ...(spend ? { engineerSpend: spend } : {}),
   };
 }
