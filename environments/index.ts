@@ -3,6 +3,7 @@
  * environment toolkit (src/toolkit/), the same one a user's own environment uses.
  */
 import type { EnvironmentFactory } from '../src/contracts/environment.ts';
+import { createAgentbenchDb } from './agentbench-db/index.ts';
 import { createRetail } from './retail/index.ts';
 
 /** A built-in environment: how to build it and how to describe it in `bridle envs`. */
@@ -22,5 +23,10 @@ export const BUILTIN_ENVIRONMENTS: Readonly<Record<string, BuiltinEnvironment>> 
   retail: {
     create: createRetail,
     summary: 'A generated online-shop back office: 16 tools, a written policy, tickets in solo form (ours).',
+  },
+  'agentbench-db': {
+    create: createAgentbenchDb,
+    summary: "AgentBench's DBBench: SQL questions and changes on one table each, MySQL semantics on node:sqlite (AgentBench's data).",
+    data: { hint: 'it reads agentbench/dbbench/standard.jsonl (e.g. --data ../shared/bench-data) or an AgentBench checkout (data/dbbench/standard.jsonl)' },
   },
 };

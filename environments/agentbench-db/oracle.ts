@@ -1,0 +1,89 @@
+/**
+ * The oracle: the correct remaining plan from any state.
+ * - A question: run the oracle's query (the gold SQL or its repair) unless it already ran, then answer
+ *   with the values it returns. The answer does not depend on the table (AgentBench judges it against
+ *   the label), so a damaged table does not change the plan.
+ * - A change: from the state of the table. Already as expected → finish. As the initial table, or as
+ *   after the first k gold statements → the remaining gold statements. Anything else (a wrong write)
+ *   → repair it: delete the rows that should not be there and insert the ones that are missing, exactly
+ *   (BINARY comparisons, `LIMIT` where identical rows must stay); a dropped or altered table is
+ *   recreated with the expected rows. Every state is recoverable, so the plan always ends in success
+ *   when followed.
+ */
+import { callStep, finishStep, remainingPlan, type Episode, type OracleStep } from '../../src/toolkit/index.ts';
+import type { TableData } from './database.ts';
+import { sameRows, tableRows, type ExpectedCache } from './expected.ts';
+import { quoteIdentifier } from './sql/lexer.ts';
+import type { ChangeTask, DbTask } from './tasks.ts';
+import type { DbState } from './verify.ts';
+
+/** The tool every step uses. */
+export const SQL_TOOL = 'execute_sql';
+/** The final message of a change task (AgentBench: "your answer field can be anything"). */
+export const CHANGE_DONE_MESSAGE = '["done"]';
+
+export function oraclePlan(episode: Episode<DbState, DbTask>, expected: ExpectedCache): OracleStep[] {
+  const task = episode.task;
+  if (task.mode === 'question') {
+    const plan = [callStep(SQL_TOOL, { query: task.oracleQuery }, 'inspect'), finishStep(expected.answer(task).message)];
+    return remainingPlan(plan, episode.calls);
+  }
+  return changePlan(task, episode.state, expected);
+}
+
+function changePlan(task: ChangeTask, state: DbState, expected: ExpectedCache): OracleStep[] {
+  const outcome = expected.tables(task);
+  const current = tableRows(state.database, task.tables);
+  const target = outcome.afterEach.at(-1) ?? outcome.initial;
+  const done = finishStep(CHANGE_DONE_MESSAGE);
+  if (sameRows(current, target)) return [done];
+  // The initial table or a prefix of the gold statements: the rest of them.
+  const states = [outcome.initial, ...outcome.afterEach];
+  for (let applied = states.length - 2; applied >= 0; applied--) {
+    if (sameRows(current, states[applied]!)) {
+      return [...task.goldStatements.slice(applied).map((statement) => callStep(SQL_TOOL, { query: statement }, 'write')), done];
+    }
+  }
+  const repairs = task.tables.flatMap((table) => repairStatements(table, current[table.name] ?? null, target[table.name] ?? null));
+  return [...repairs.map((statement) => callStep(SQL_TOOL, { query: statement }, 'write')), done];
+}
+
+/** A MySQL string literal for a cell. */
+export function mysqlString(value: string): string {
+  return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+}
+
+/** A WHERE clause that matches exactly this row (case and accents included). */
+function exactMatch(table: TableData, row: readonly (string | null)[]): string {
+  return table.columns.map((column, index) => (row[index] === null ? `${quoteIdentifier(column)} IS NULL` : `BINARY ${quoteIdentifier(column)} = ${mysqlString(row[index]!)}`)).join(' AND ');
+}
+
+function insertRows(table: TableData, rows: readonly (readonly (string | null)[])[]): string {
+  const values = rows.map((row) => `(${row.map((cell) => (cell === null ? 'NULL' : mysqlString(cell))).join(', ')})`).join(', ');
+  return `INSERT INTO ${quoteIdentifier(table.name)} (${table.columns.map(quoteIdentifier).join(', ')}) VALUES ${values}`;
+}
+
+/** The statements that turn a table's rows into the expected rows. */
+export function repairStatements(table: TableData, actual: readonly (string | null)[][] | null, expected: readonly (string | null)[][] | null): string[] {
+  if (expected === null) return [];
+  if (actual === null) {
+    // Dropped, renamed or altered: rebuild it (every column TEXT, as AgentBench creates it).
+    const create = `CREATE TABLE ${quoteIdentifier(table.name)} (${table.columns.map((column) => `${quoteIdentifier(column)} TEXT`).join(', ')})`;
+    return [`DROP TABLE IF EXISTS ${quoteIdentifier(table.name)}`, create, ...(expected.length > 0 ? [insertRows(table, expected)] : [])];
+  }
+  const key = (row: readonly (string | null)[]) => JSON.stringify(row);
+  const counts = new Map<string, { row: readonly (string | null)[]; actual: number; expected: number }>();
+  for (const row of actual) counts.set(key(row), { row, actual: (counts.get(key(row))?.actual ?? 0) + 1, expected: counts.get(key(row))?.expected ?? 0 });
+  for (const row of expected) counts.set(key(row), { row, actual: counts.get(key(row))?.actual ?? 0, expected: (counts.get(key(row))?.expected ?? 0) + 1 });
+  const statements: string[] = [];
+  const missing: (readonly (string | null)[])[] = [];
+  for (const { row, actual: have, expected: want } of counts.values()) {
+    if (have > want) {
+      const limit = want > 0 ? ` LIMIT ${have - want}` : '';
+      statements.push(`DELETE FROM ${quoteIdentifier(table.name)} WHERE ${exactMatch(table, row)}${limit}`);
+    }
+    for (let copy = have; copy < want; copy++) missing.push(row);
+  }
+  if (missing.length > 0) statements.push(insertRows(table, missing));
+  return statements;
+}
