@@ -39,23 +39,18 @@ function cleanMysqlResult(result: string): string[] | null {
   return null;
 }
 
-/**
- * `_clean_answer` of a string (the agent's final message) or a list of strings (a label): the cleaned
- * values, or null where AgentBench's own code would have produced nothing comparable.
- */
-export function cleanAnswer(answer: string | readonly string[] | null): string[] | null {
+/** `_clean_answer` of a string (the agent's final message) or a list of strings (a label). */
+export function cleanAnswer(answer: string | readonly string[] | null): string[] {
   if (answer === null) return ['0'];
   if (typeof answer !== 'string') return answer.map((item) => normalizeValue(pythonStrip(pythonStrip(item), '\'"')));
   const fromResult = cleanMysqlResult(answer);
   if (fromResult !== null) return fromResult.map(normalizeValue);
   const text = pythonStrip(answer);
   if (!(text.startsWith('[') && text.endsWith(']'))) return [normalizeValue(pythonStrip(text, '\'"'))];
+  // Where eval would raise (a name, a call, arithmetic), AgentBench splits by hand; expressions that
+  // eval would compute (`[1][0]`) are not evaluated here and take the same fallback.
   const parsed = parsePythonLiteral(text);
-  if (parsed !== undefined) {
-    // eval of a bracketed text that is not a list (e.g. `[1][0]`) left AgentBench with nothing.
-    if (!Array.isArray(parsed)) return null;
-    return parsed.map((item) => normalizeValue(isTuple(item) && item.tuple.length === 1 ? unquote(item.tuple[0]!) : unquote(item)));
-  }
+  if (Array.isArray(parsed)) return parsed.map((item) => normalizeValue(isTuple(item) && item.tuple.length === 1 ? unquote(item.tuple[0]!) : unquote(item)));
   return splitByHand(text.slice(1, -1));
 }
 
@@ -81,8 +76,8 @@ const floatEqual = (left: string, right: string) => Math.abs(pythonFloat(left) -
 export interface AnswerComparison {
   /** True exactly when AgentBench would score the answer correct. */
   correct: boolean;
-  /** The cleaned answer values (null when the answer could not be read as AgentBench reads it). */
-  answer: string[] | null;
+  /** The cleaned answer values. */
+  answer: string[];
   /** The cleaned label values. */
   expected: string[];
   /** Expected values the answer lacks. */
@@ -93,10 +88,9 @@ export interface AnswerComparison {
 
 /** `compare_results` for a SELECT task: the agent's final message against the task's label. */
 export function compareAnswer(message: string, label: readonly string[]): AnswerComparison {
-  const expected = cleanAnswer(label) ?? [];
+  const expected = cleanAnswer(label);
   const answer = cleanAnswer(message);
   const base = { answer, expected };
-  if (answer === null) return { ...base, correct: false, missing: [...expected], extra: [] };
   const correct = isCorrect(answer, expected);
   const { missing, extra } = correct ? { missing: [], extra: [] } : setDifference(answer, expected);
   return { ...base, correct, missing, extra };

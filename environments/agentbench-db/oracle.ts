@@ -44,7 +44,8 @@ function changePlan(task: ChangeTask, state: DbState, expected: ExpectedCache): 
       return [...task.goldStatements.slice(applied).map((statement) => callStep(SQL_TOOL, { query: statement }, 'write')), done];
     }
   }
-  const repairs = task.tables.flatMap((table) => repairStatements(table, current[table.name] ?? null, target[table.name] ?? null));
+  const existing = state.database.tables();
+  const repairs = task.tables.flatMap((table) => repairStatements(table, current[table.name] ?? null, target[table.name] ?? null, existing.includes(table.name)));
   return [...repairs.map((statement) => callStep(SQL_TOOL, { query: statement }, 'write')), done];
 }
 
@@ -63,13 +64,16 @@ function insertRows(table: TableData, rows: readonly (readonly (string | null)[]
   return `INSERT INTO ${quoteIdentifier(table.name)} (${table.columns.map(quoteIdentifier).join(', ')}) VALUES ${values}`;
 }
 
-/** The statements that turn a table's rows into the expected rows. */
-export function repairStatements(table: TableData, actual: readonly (string | null)[][] | null, expected: readonly (string | null)[][] | null): string[] {
+/**
+ * The statements that turn a table's rows into the expected rows. `exists` tells a table that lost
+ * columns (drop it first) from one that is gone (create it).
+ */
+export function repairStatements(table: TableData, actual: readonly (string | null)[][] | null, expected: readonly (string | null)[][] | null, exists = true): string[] {
   if (expected === null) return [];
   if (actual === null) {
-    // Dropped, renamed or altered: rebuild it (every column TEXT, as AgentBench creates it).
+    // Dropped or altered: rebuild it (every column TEXT, as AgentBench creates it).
     const create = `CREATE TABLE ${quoteIdentifier(table.name)} (${table.columns.map((column) => `${quoteIdentifier(column)} TEXT`).join(', ')})`;
-    return [`DROP TABLE IF EXISTS ${quoteIdentifier(table.name)}`, create, ...(expected.length > 0 ? [insertRows(table, expected)] : [])];
+    return [...(exists ? [`DROP TABLE ${quoteIdentifier(table.name)}`] : []), create, ...(expected.length > 0 ? [insertRows(table, expected)] : [])];
   }
   const key = (row: readonly (string | null)[]) => JSON.stringify(row);
   const counts = new Map<string, { row: readonly (string | null)[]; actual: number; expected: number }>();

@@ -42,7 +42,7 @@ function verifyAnswer(task: QuestionTask, message: string | null, finished: Retu
   const comparison = compareAnswer(answerText(message), task.label);
   if (comparison.correct) return verdict([check('output:answer', true, 'the answer matches the label'), finished]);
   const parts = [
-    comparison.answer === null ? 'the answer could not be read as a list of values' : `the answer has ${comparison.answer.length} value(s), the label ${comparison.expected.length}`,
+    `the answer has ${comparison.answer.length} value(s), the label ${comparison.expected.length}`,
     comparison.missing.length > 0 ? `missing ${quoteList(comparison.missing)}` : '',
     comparison.extra.length > 0 ? `not expected ${quoteList(comparison.extra)}` : '',
   ].filter(Boolean);
