@@ -45,6 +45,8 @@ export interface StatementResult {
 
 /** AgentBench truncates what the agent reads to this many characters and appends "[TRUNCATED]". */
 export const OUTPUT_LIMIT = 800;
+/** Rows read from one result at most (far more than 800 characters show). */
+export const ROW_LIMIT = 10_000;
 
 /** An episode's database with its statement runner. */
 export interface EpisodeDatabase {
@@ -84,7 +86,13 @@ export function openDatabase(tables: readonly TableData[], options: { disable?: 
         const statement = database.prepare(translation.sql);
         statement.setReadBigInts(true);
         statement.setReturnArrays(true);
-        const rows = (statement.all() as unknown as unknown[][]).map((row) => row.map(toPython));
+        // Rows are read lazily and at most ROW_LIMIT of them: what the agent reads is cut at 800
+        // characters anyway, and a runaway join should not fill the memory.
+        const rows: PythonValue[][] = [];
+        for (const row of statement.iterate() as Iterable<unknown[]>) {
+          if (rows.length >= ROW_LIMIT) break;
+          rows.push(row.map(toPython));
+        }
         return { ok: true, output: formatRows(rows), rows, writes: translation.writes, bridges };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
