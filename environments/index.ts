@@ -4,6 +4,7 @@
  */
 import type { EnvironmentFactory } from '../src/contracts/environment.ts';
 import { createAgentbenchDb } from './agentbench-db/index.ts';
+import { createOs } from './os/index.ts';
 import { createRetail } from './retail/index.ts';
 import { createWebshop } from './webshop/index.ts';
 
@@ -24,6 +25,10 @@ export const BUILTIN_ENVIRONMENTS: Readonly<Record<string, BuiltinEnvironment>> 
   retail: {
     create: createRetail,
     summary: 'A generated online-shop back office: 16 tools, a written policy, tickets in solo form (ours).',
+  },
+  os: {
+    create: createOs,
+    summary: 'Shell tasks on a simulated Linux machine (just-bash, generated file trees), AgentBench OS style (ours).',
   },
   webshop: {
     create: createWebshop,
