@@ -1,5 +1,6 @@
 /**
- * The oracle: the correct remaining plan from any state.
+ * The oracle: the correct remaining plan from any state. It starts as a careful agent does, with a look at
+ * a few rows (DBBench's tables write values in many ways: '1,174', '—', '12.0'), unless it had that look.
  * - A question: run the oracle's query (the gold SQL or its repair) unless it already ran, then answer
  *   with the values it returns. The answer does not depend on the table (AgentBench judges it against
  *   the label), so a damaged table does not change the plan.
@@ -22,16 +23,25 @@ export const SQL_TOOL = 'execute_sql';
 /** The final message of a change task (AgentBench: "your answer field can be anything"). */
 export const CHANGE_DONE_MESSAGE = '["done"]';
 
+/** How many rows the first look reads. */
+const LOOK_ROWS = 5;
+
+/** The first look at the task's (first) table. */
+export function firstLook(task: DbTask): OracleStep {
+  return callStep(SQL_TOOL, { query: `SELECT * FROM ${quoteIdentifier(task.tables[0]!.name)} LIMIT ${LOOK_ROWS}` }, 'inspect');
+}
+
 export function oraclePlan(episode: Episode<DbState, DbTask>, expected: ExpectedCache): OracleStep[] {
   const task = episode.task;
   if (task.mode === 'question') {
-    const plan = [callStep(SQL_TOOL, { query: task.oracleQuery }, 'inspect'), finishStep(expected.answer(task).message)];
+    const plan = [firstLook(task), callStep(SQL_TOOL, { query: task.oracleQuery }, 'inspect'), finishStep(expected.answer(task).message)];
     return remainingPlan(plan, episode.calls);
   }
-  return changePlan(task, episode.state, expected);
+  return changePlan(task, episode, expected);
 }
 
-function changePlan(task: ChangeTask, state: DbState, expected: ExpectedCache): OracleStep[] {
+function changePlan(task: ChangeTask, episode: Episode<DbState, DbTask>, expected: ExpectedCache): OracleStep[] {
+  const state = episode.state;
   const outcome = expected.tables(task);
   const current = tableRows(state.database, task.tables);
   const target = outcome.afterEach.at(-1) ?? outcome.initial;
@@ -41,7 +51,11 @@ function changePlan(task: ChangeTask, state: DbState, expected: ExpectedCache): 
   const states = [outcome.initial, ...outcome.afterEach];
   for (let applied = states.length - 2; applied >= 0; applied--) {
     if (sameRows(current, states[applied]!)) {
-      return [...task.goldStatements.slice(applied).map((statement) => callStep(SQL_TOOL, { query: statement }, 'write')), done];
+      const writes = task.goldStatements.slice(applied).map((statement) => callStep(SQL_TOOL, { query: statement }, 'write'));
+      // The look comes before the first write only, and only until it has been had.
+      const look = firstLook(task);
+      const looked = applied > 0 || remainingPlan([look], episode.calls).length === 0;
+      return [...(looked ? [] : [look]), ...writes, done];
     }
   }
   const existing = state.database.tables();
