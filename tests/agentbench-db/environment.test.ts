@@ -119,6 +119,19 @@ function suite(folder: string): void {
       }
     });
 
+    it('plans a look at five rows first, then the query or the write, and does not look twice', () => {
+      const question = environment.reset(questions[0]!.id, 0);
+      expect(question.oracle().map((step) => step.purpose)).toEqual(['inspect', 'inspect', 'finish']);
+      const look = question.oracle()[0]!;
+      expect(look.action).toEqual({ kind: 'call', tool: 'execute_sql', arguments: { query: `SELECT * FROM \`${questions[0]!.tables[0]!.name}\` LIMIT 5` } });
+      play(question, [look]);
+      expect(question.oracle().map((step) => step.purpose)).toEqual(['inspect', 'finish']);
+      const change = environment.reset(changes[0]!.id, 0);
+      expect(change.oracle().map((step) => step.purpose)).toEqual(['inspect', 'write', 'finish']);
+      play(change, change.oracle().slice(0, 1));
+      expect(change.oracle().map((step) => step.purpose)).toEqual(['write', 'finish']);
+    });
+
     it("reproduces the benchmark's recorded table hash with every change task's gold SQL", () => {
       for (const task of changes) {
         const session = environment.reset(task.id, 0);
