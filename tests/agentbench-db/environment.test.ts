@@ -15,9 +15,8 @@ import { createAgentbenchDb, EXCLUDED_TASKS, ORACLE_QUERIES } from '../../enviro
 import type { ChangeTask, QuestionTask } from '../../environments/agentbench-db/tasks.ts';
 import { hashOf, type OracleSession, type OracleStep } from '../../src/toolkit/index.ts';
 import { expectBridleError } from '../helpers/errors.ts';
-import { benchDataFolder, NO_BENCH_DATA } from './bench-data.ts';
+import { describeWithBenchData } from '../helpers/bench-data.ts';
 
-const data = benchDataFolder();
 const temporary: string[] = [];
 afterAll(() => temporary.forEach((folder) => rmSync(folder, { recursive: true, force: true })));
 
@@ -45,13 +44,7 @@ function followOracle(session: OracleSession, limit = 10): void {
 
 const sql = (query: string) => ({ query });
 
-if (data === null) {
-  describe.skip(`agentbench-db (${NO_BENCH_DATA})`, () => {
-    it('needs the DBBench data', () => undefined);
-  });
-} else {
-  describe('agentbench-db on the DBBench data', () => suite(data));
-}
+describeWithBenchData('agentbench-db on the DBBench data', 'agentbench/dbbench', suite);
 
 function suite(folder: string): void {
   const environment = createAgentbenchDb({ data: folder });
