@@ -112,6 +112,8 @@ export type HookCallResult<T> =
 export interface SessionBridge {
   /** Seed of the episode: `view.rng` is seeded from it. */
   seed: number;
+  /** A number naming the session in the hook probe (a worker uses its job id); default 0. */
+  tag?: number;
   /**
    * Answer a read-only tool call (the environment session's `peek`). Throws a BridleError with code
    * `SANDBOX_BRIDGE_DENIED` for a tool that is not read-only; the runner turns that into a violation.
