@@ -11,7 +11,9 @@
  * an episode does to its globals is visible to the next. Only strings cross: JSON text in, JSON text
  * out, and the single host callback for `view.peek`. Every dispatcher operation runs with `timeout` set
  * to what is left of the hook's CPU allowance and of the episode's CPU budget (measured with
- * `isolate.cpuTime`), and is written to the hook probe, so a stop from outside names its module.
+ * the calling thread's CPU time: a synchronous call runs the isolate on this thread, and isolated-vm's
+ * own `isolate.cpuTime` counts the time the thread waits for a core, which a loaded machine turns into
+ * spurious violations), and is written to the hook probe, so a stop from outside names its module.
  *
  * When a session closes, the runner prepares the next context in its isolate in the background
  * (isolated-vm's async calls run off the host thread, here while the host finishes the episode and sets
@@ -86,6 +88,12 @@ interface Prepared {
   entry: Entry;
 }
 
+/** CPU time of this thread so far, in nanoseconds (getrusage: a few ms of resolution, enough for limits in tens of ms). */
+function threadCpuNanoseconds(): number {
+  const usage = process.threadCpuUsage();
+  return (usage.user + usage.system) * 1000;
+}
+
 /** Thrown inside `open` when the isolate turned out disposed before any harness code ran: try a new one. */
 class IsolateGone extends Error {}
 
@@ -150,7 +158,7 @@ class IsolateRunner implements HarnessRunner {
           this.lose(state);
           throw new IsolateGone(error instanceof Error ? error.message : String(error));
         }
-        const before = state.isolate.cpuTime;
+        const before = threadCpuNanoseconds();
         this.probe.enter(tag, 'load');
         try {
           const entry = script.runSync(context, { reference: true, timeout: this.limits.hookTimeoutMs * WALL_PER_CPU }) as Entry;
@@ -160,7 +168,7 @@ class IsolateRunner implements HarnessRunner {
           throw error;
         } finally {
           this.probe.leave();
-          if (!state.isolate.isDisposed) charged = Number(state.isolate.cpuTime - before);
+          charged = threadCpuNanoseconds() - before;
         }
         if (charged / 1e6 > this.limits.hookTimeoutMs) throw new Error(TIMED_OUT);
       }
@@ -383,37 +391,32 @@ class IsolateChannel implements DispatchChannel {
     }
     const allowance = Math.min(hookLeft, episodeLeft);
     const timeout = Math.max(1, Math.ceil(allowance * WALL_PER_CPU));
-    const isolate = this.state.isolate;
-    const before = isolate.cpuTime;
+    const before = threadCpuNanoseconds();
     const probe = this.runner.probe;
     probe.enter(this.tag, hook);
+    let text: unknown;
+    let failure: { error: unknown } | undefined;
     try {
-      const text: unknown = this.entry.applySync(undefined, args as never[], { timeout });
-      const used = Number(isolate.cpuTime - before) / 1e6;
-      if (used >= allowance) {
-        const stopped = this.runner.classify(this.state, new Error(TIMED_OUT), hook, episodeLeft < hookLeft);
-        const module = this.moduleAt(probe.module());
-        if (module !== undefined) stopped.violation.module = module;
-        return { ok: false, ...stopped };
-      }
-      if (typeof text !== 'string') {
-        return { ok: false, fatal: false, violation: violation('SANDBOX_INVALID_RESULT', hook, `the sandbox answered ${hook} with malformed data`) };
-      }
-      return { ok: true, text };
+      text = this.entry.applySync(undefined, args as never[], { timeout });
     } catch (error) {
-      const classified = this.runner.classify(this.state, error, hook, episodeLeft < hookLeft);
+      failure = { error };
+    } finally {
+      probe.leave();
+    }
+    const used = threadCpuNanoseconds() - before;
+    this.cpuNanoseconds += used;
+    meter.cpuNanoseconds += used;
+    if (failure || used / 1e6 >= allowance) {
+      const classified = this.runner.classify(this.state, failure ? failure.error : new Error(TIMED_OUT), hook, episodeLeft < hookLeft);
       // A timeout or a memory death comes from outside the dispatcher: the probe says whose code ran.
       const module = this.moduleAt(probe.module());
       if (module !== undefined && classified.violation.module === undefined) classified.violation.module = module;
       return { ok: false, ...classified };
-    } finally {
-      probe.leave();
-      if (!isolate.isDisposed) {
-        const used = Number(isolate.cpuTime - before);
-        this.cpuNanoseconds += used;
-        meter.cpuNanoseconds += used;
-      }
     }
+    if (typeof text !== 'string') {
+      return { ok: false, fatal: false, violation: violation('SANDBOX_INVALID_RESULT', hook, `the sandbox answered ${hook} with malformed data`) };
+    }
+    return { ok: true, text };
   }
 
   async drain(): Promise<void> {
