@@ -138,13 +138,14 @@ export type CallEnvelope = { ok: true; value: unknown; peeks: number } | FaultEn
  *   a `LoadEnvelope`. Runs the modules' top level, which cannot reach the seed, the bridge or the probe,
  *   so a context can be loaded before its episode.
  * - `loaded`: the `load` answer again (for a context whose modules were loaded by a script).
- * - `start`: a JSON `DispatchStart` and the peek function → `{"ok":true}`. Makes the session an episode's.
+ * - `start`: a JSON `DispatchStart`, the peek function and, for a traced session, a function told each
+ *   module index as its code starts to run → `{"ok":true}`. Makes the session an episode's.
  * - `call`: a JSON `DispatchRequest` → a `CallEnvelope`; `resume` (no payload) → a `CallEnvelope`.
  */
 export type DispatchEntry = {
   (operation: 'load', payload: string, probe: SharedArrayBuffer | undefined, ...factories: ModuleFactory[]): string;
   (operation: 'loaded'): string;
-  (operation: 'start', payload: string, peek: PeekFunction): string;
+  (operation: 'start', payload: string, peek: PeekFunction, trace?: (module: number) => void): string;
   (operation: 'call' | 'resume', payload: string): string;
 };
 
@@ -385,7 +386,8 @@ export function createDispatchEntry(): DispatchEntry {
     if (operation === 'start') {
       const peek = extra[0];
       if (typeof peek !== 'function') throw new Error('start needs the peek function');
-      session.start(jsonParse(payload) as DispatchStart, peek as PeekFunction);
+      const trace = extra[1];
+      session.start(jsonParse(payload) as DispatchStart, peek as PeekFunction, typeof trace === 'function' ? (trace as (module: number) => void) : undefined);
       return '{"ok":true}';
     }
     if (operation === 'call') return session.call(payload);
@@ -400,6 +402,8 @@ class Session {
   private readonly wrapped: HarnessModule[] = [];
   private rng: (() => number) | undefined;
   private host: PeekFunction | undefined;
+  /** Told each module index as its code starts (traced sessions only: it costs a call to the host). */
+  private trace: ((module: number) => void) | undefined;
   private readonly known: StepView[] = [];
   private trajectory: readonly StepView[] = freeze([]);
   private readonly fixed: Record<string, unknown> = {};
@@ -422,9 +426,11 @@ class Session {
    */
   private running(index: number): void {
     this.cells[PROBE_MODULE_CELL] = index;
+    this.trace?.(index);
   }
 
-  start(start: DispatchStart, host: PeekFunction): void {
+  start(start: DispatchStart, host: PeekFunction, trace: ((module: number) => void) | undefined): void {
+    this.trace = trace;
     if (this.rng) throw new Error('the session has already started');
     this.rng = createRng(seedOf('bridle/view.rng', start.seed));
     this.host = host;

@@ -29,7 +29,7 @@ import { BridleError } from '../src/errors.ts';
 import type { HookName } from '../src/harness/api.ts';
 import type { DispatchConfig } from './dispatch.ts';
 import { PROBE_GLOBAL, harnessScriptSource, moduleScriptSource } from './prelude.ts';
-import { createProbe, type HookProbe } from './probe.ts';
+import { createProbe, type CallLimits, type HookProbe } from './probe.ts';
 import { HostSession, PeekHost, decodeLoad, violation, type CallMeter, type ChannelAnswer, type DispatchChannel } from './session-host.ts';
 import {
   DEFAULT_SANDBOX_LIMITS,
@@ -54,6 +54,10 @@ export interface IsolateRunnerOptions {
    * one, still used to name the module a timeout or a memory death stopped.
    */
   probe?: HookProbe;
+  /** Told the module names of each session as it opens (a worker tells its watchdog), keyed by the session's tag. */
+  onSessionOpen?: (tag: number, modules: readonly string[]) => void;
+  /** Told when a session closes. */
+  onSessionClose?: (tag: number) => void;
 }
 
 /** Idle isolates kept for the next sessions; more are disposed. */
@@ -113,6 +117,7 @@ class IsolateRunner implements HarnessRunner {
   private readonly busy = new Set<IsolateState>();
   private disposed = false;
   readonly probe: HookProbe;
+  readonly callLimits: CallLimits;
   /** The probe's memory, ready to be copied into each context. */
   private readonly probeCopy: ivm.ExternalCopy<SharedArrayBuffer>;
 
@@ -121,6 +126,8 @@ class IsolateRunner implements HarnessRunner {
     private readonly options: IsolateRunnerOptions,
   ) {
     this.probe = options.probe ?? createProbe();
+    // The watchdog must never beat isolated-vm's own (wall-clock) timeout to a call it can stop.
+    this.callLimits = { deadlineMs: Math.max(limits.hookDeadlineMs, 2 * WALL_PER_CPU * limits.hookTimeoutMs), memoryMiB: limits.memoryMiB };
     this.probeCopy = new ivm.ExternalCopy(this.probe.buffer);
   }
 
@@ -145,6 +152,8 @@ class IsolateRunner implements HarnessRunner {
     const peekHost = new PeekHost(bridge, this.limits);
     let prepared = await this.takeSpare(state);
     let channel: IsolateChannel | undefined;
+    // While loading, a module is known by its file; once loaded, by its name.
+    this.options.onSessionOpen?.(tag, files);
     try {
       if (!state.compiled.ok) return { ok: false, violation: { ...state.compiled.violation } };
       const script = state.compiled.script;
@@ -159,7 +168,7 @@ class IsolateRunner implements HarnessRunner {
           throw new IsolateGone(error instanceof Error ? error.message : String(error));
         }
         const before = threadCpuNanoseconds();
-        this.probe.enter(tag, 'load');
+        this.probe.enter(tag, 'load', this.callLimits);
         try {
           const entry = script.runSync(context, { reference: true, timeout: this.limits.hookTimeoutMs * WALL_PER_CPU }) as Entry;
           prepared = { context, entry };
@@ -172,7 +181,7 @@ class IsolateRunner implements HarnessRunner {
         }
         if (charged / 1e6 > this.limits.hookTimeoutMs) throw new Error(TIMED_OUT);
       }
-      channel = new IsolateChannel(this, state, prepared.context, prepared.entry, this.limits, charged, tag, (index) => files[index]);
+      channel = new IsolateChannel(this, state, prepared.context, prepared.entry, this.limits, charged, tag, (index) => files[index], bridge.trace);
       prepared = undefined;
       const meter: CallMeter = { cpuNanoseconds: 0 };
       const loaded = channel.apply(['loaded'], 'load', meter);
@@ -183,15 +192,21 @@ class IsolateRunner implements HarnessRunner {
       }
       const names = decoded.modules.map((module) => module.name);
       channel.nameModules((index) => names[index]);
-      const started = channel.apply(['start', JSON.stringify({ seed: bridge.seed }), new ivm.Callback(peekHost.handler)], 'load', meter);
+      this.options.onSessionOpen?.(tag, names);
+      const opened = channel;
+      const trace = bridge.trace;
+      const traced = trace ? [new ivm.Callback((index: number) => trace({ hook: opened.hook, ...moduleOf(names[index]) }))] : [];
+      const started = channel.apply(['start', JSON.stringify({ seed: bridge.seed }), new ivm.Callback(peekHost.handler), ...traced], 'load', meter);
       if (!started.ok) {
         tainted = true;
         return { ok: false, violation: started.violation };
       }
-      const opened = channel;
       channel = undefined;
       kept = true;
-      const session: HostSession = new HostSession(decoded.modules, opened, peekHost, () => this.giveBack(state, session.stopped));
+      const session: HostSession = new HostSession(decoded.modules, opened, peekHost, () => {
+        this.options.onSessionClose?.(tag);
+        this.giveBack(state, session.stopped);
+      });
       return { ok: true, session };
     } catch (error) {
       if (error instanceof IsolateGone) throw error;
@@ -202,7 +217,10 @@ class IsolateRunner implements HarnessRunner {
     } finally {
       channel?.close();
       if (prepared) releasePrepared(prepared);
-      if (!kept) this.giveBack(state, tainted);
+      if (!kept) {
+        this.options.onSessionClose?.(tag);
+        this.giveBack(state, tainted);
+      }
     }
   }
 
@@ -365,7 +383,11 @@ class IsolateChannel implements DispatchChannel {
     private readonly tag: number,
     /** The module at a probe index: its file while loading, its name once loaded. */
     private moduleAt: (index: number) => string | undefined,
+    private readonly trace: SessionBridge['trace'],
   ) {}
+
+  /** The hook of the call in progress (or the last one), for trace lines. */
+  hook: HookName | 'load' = 'load';
 
   nameModules(moduleAt: (index: number) => string | undefined): void {
     this.moduleAt = moduleAt;
@@ -391,9 +413,11 @@ class IsolateChannel implements DispatchChannel {
     }
     const allowance = Math.min(hookLeft, episodeLeft);
     const timeout = Math.max(1, Math.ceil(allowance * WALL_PER_CPU));
+    this.hook = hook;
+    this.trace?.({ hook });
     const before = threadCpuNanoseconds();
     const probe = this.runner.probe;
-    probe.enter(this.tag, hook);
+    probe.enter(this.tag, hook, this.runner.callLimits);
     let text: unknown;
     let failure: { error: unknown } | undefined;
     try {
@@ -429,6 +453,10 @@ class IsolateChannel implements DispatchChannel {
     release(this.entry);
     release(this.context);
   }
+}
+
+function moduleOf(name: string | undefined): { module?: string } {
+  return name === undefined ? {} : { module: name };
 }
 
 function releasePrepared(prepared: Prepared): void {

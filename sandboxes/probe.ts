@@ -22,6 +22,10 @@ export const PROBE_CELLS = {
   module: PROBE_MODULE_CELL,
   /** The hook: its index in `PROBE_HOOKS`. */
   hook: 4,
+  /** The call's wall-clock deadline in ms (the watchdog kills the process past it). */
+  deadlineMs: 5,
+  /** The isolate's memory limit in MiB (the watchdog kills a call that grows the process by twice it). */
+  memoryMiB: 6,
 } as const;
 
 const CELL_COUNT = 8;
@@ -39,12 +43,20 @@ export interface ProbeReading {
   module: number;
 }
 
+/** What the watchdog holds one call to. */
+export interface CallLimits {
+  /** Wall-clock deadline of the call, in ms. */
+  deadlineMs: number;
+  /** The isolate's memory limit, in MiB. */
+  memoryMiB: number;
+}
+
 /** The probe of one process's sandbox calls (one call runs at a time on a thread). */
 export interface HookProbe {
   /** The shared memory (handed to each context, and to the watchdog thread). */
   readonly buffer: SharedArrayBuffer;
-  /** A call into the sandbox starts. */
-  enter(tag: number, hook: HookName | 'load'): void;
+  /** A call into the sandbox starts, with the limits the watchdog applies to it. */
+  enter(tag: number, hook: HookName | 'load', limits: CallLimits): void;
   /** It ended (returned, threw or timed out). */
   leave(): void;
   /** The module whose code ran last (-1: none). */
@@ -56,8 +68,10 @@ export function createProbe(buffer: SharedArrayBuffer = new SharedArrayBuffer(CE
   const cells = new Int32Array(buffer);
   return {
     buffer,
-    enter(tag, hook) {
+    enter(tag, hook, limits) {
       cells[PROBE_CELLS.tag] = tag;
+      cells[PROBE_CELLS.deadlineMs] = Math.ceil(limits.deadlineMs);
+      cells[PROBE_CELLS.memoryMiB] = Math.ceil(limits.memoryMiB);
       cells[PROBE_CELLS.hook] = Math.max(0, PROBE_HOOKS.indexOf(hook));
       cells[PROBE_CELLS.module] = -1;
       Atomics.add(cells, PROBE_CELLS.sequence, 1);

@@ -16,6 +16,7 @@ import type {
   HookInputs,
   HookOutputs,
   SandboxViolation,
+  SessionBridge,
   ViewState,
 } from '../../sandboxes/types.ts';
 import { BridleError } from '../errors.ts';
@@ -48,6 +49,10 @@ export interface EpisodeSpec {
   sampling?: Sampling;
   /** Wall clock for timings only (never for scoring); defaults to performance.now. */
   now?: () => number;
+  /** Told each step as it is recorded (a worker streams them, so a step survives the worker's death). */
+  onStep?: (step: StepRecord) => void;
+  /** The session's tag and tracing in the sandbox (see `SessionBridge`). */
+  sandbox?: Pick<SessionBridge, 'tag' | 'trace'>;
 }
 
 /** Ends the loop early with a reason. */
@@ -89,6 +94,7 @@ export async function runEpisode(spec: EpisodeSpec): Promise<Trajectory> {
 
   const opened = spec.runner
     ? await spec.runner.open(spec.harness.compiled, {
+        ...spec.sandbox,
         seed: seedOf(spec.seed, HARNESS_SEED_SALT),
         peek: (tool: string, args: JsonObject) => peekReadOnly(session, tools, tool, args),
       })
@@ -248,7 +254,7 @@ export async function runEpisode(spec: EpisodeSpec): Promise<Trajectory> {
           failed: record.rejection !== undefined || record.blocked !== undefined || record.result?.ok === false,
           wrote: record.action?.kind === 'call' && record.result?.ok === true && isWrite(tools, record.action.tool),
         });
-        steps.push(record);
+        keep(record);
         if (finished) {
           end = { reason: 'finished' };
           return;
@@ -273,11 +279,16 @@ export async function runEpisode(spec: EpisodeSpec): Promise<Trajectory> {
           violations.push(error.violation);
         }
         if (error.reason === 'model-fault' || error.reason === 'budget-exhausted') record.modelFault = error.detail;
-        if (!steps.includes(record)) steps.push(record);
+        if (!steps.includes(record)) keep(record);
         end = { reason: error.reason, detail: error.detail };
         return;
       }
     }
+  }
+
+  function keep(record: StepRecord): void {
+    steps.push(record);
+    spec.onStep?.(record);
   }
 
   async function complete(record: StepRecord, messages: Message[], samples: number, sampleOffset: number): Promise<Completion> {
