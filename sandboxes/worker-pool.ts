@@ -98,7 +98,7 @@ export interface WorkerPool<Job, Result> {
 
 /** Consecutive workers that die before they are ready before the pool gives up on the queue. */
 const MAX_START_FAILURES = 3;
-/** How long a closing worker gets after SIGTERM before SIGKILL. */
+/** How long a closing worker gets to exit on its own (it does when its IPC channel closes) before SIGKILL. */
 const KILL_GRACE_MS = 2000;
 /** Times one job may be run again for other jobs' sake before it is charged itself. */
 const MAX_INNOCENT_RERUNS = 5;
@@ -106,6 +106,8 @@ const MAX_INNOCENT_RERUNS = 5;
 const QUEUE_SCAN = 256;
 /** The report pipe's descriptor in the worker. */
 const REPORT_FD = 3;
+/** How long after a worker's exit its report pipe may still be read. */
+const REPORT_GRACE_MS = 250;
 
 interface Task<Job, Result> {
   id: number;
@@ -192,10 +194,26 @@ export function createWorkerPool<Job, Result>(options: WorkerPoolOptions<Job, Re
       worker.report = line;
     });
     child.on('message', (message: WorkerMessage<Result>) => onMessage(worker, message));
-    // 'close', not 'exit': the report pipe must be read to its end before the death is judged.
-    child.once('close', (code, signal) => {
-      markExited();
-      onDeath(worker, code, signal);
+    // The report pipe must be read to its end before the death is judged; but 'close' may never come (a
+    // grandchild such as tsx's esbuild service can inherit the pipe), so after 'exit' wait for the pipe's
+    // end or a moment: a report is written before the process dies, so it is already in the pipe.
+    child.once('exit', (code, signal) => {
+      const reports = child.stdio[REPORT_FD] as Readable | null;
+      let judged = false;
+      const judge = (): void => {
+        if (judged) return;
+        judged = true;
+        clearTimeout(timer);
+        reports?.destroy();
+        markExited();
+        onDeath(worker, code, signal);
+      };
+      const timer = setTimeout(judge, REPORT_GRACE_MS);
+      if (!reports || reports.readableEnded || reports.destroyed) judge();
+      else {
+        reports.once('end', judge);
+        reports.once('close', judge);
+      }
     });
     child.on('error', (error) => {
       // A process that never started emits no 'exit'.
@@ -477,7 +495,9 @@ export function createWorkerPool<Job, Result>(options: WorkerPoolOptions<Job, Re
         worker.tasks.clear();
         exits.push(worker.exited);
         if (worker.child.exitCode === null && worker.child.signalCode === null) {
-          worker.child.kill('SIGTERM');
+          // Closing the channel lets a worker exit cleanly (serveWorker exits on 'disconnect'); a stuck one is killed.
+          if (worker.child.connected) worker.child.disconnect();
+          else worker.child.kill('SIGTERM');
           const force = setTimeout(() => worker.child.kill('SIGKILL'), KILL_GRACE_MS);
           void worker.exited.then(() => clearTimeout(force));
         }

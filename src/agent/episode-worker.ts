@@ -7,11 +7,14 @@ import { readProbe, createProbe } from '../../sandboxes/probe.ts';
 import { startWatchdog } from '../../sandboxes/watchdog.ts';
 import { reportFd, serveWorker, writeReport } from '../../sandboxes/worker-host.ts';
 import { createLocalExecutor, type EpisodeAnswer, type EpisodeJob } from './executor.ts';
+import { createRemoteGate } from './remote-gate.ts';
 
 const probe = createProbe();
 const watchdog = startWatchdog({ probe: probe.buffer, reportFd: reportFd() ?? 3 });
 
 const executor = createLocalExecutor({
+  // Model calls take their slots from the parent's scheduler, shared by every worker of the run.
+  gate: createRemoteGate(),
   isolate: {
     probe,
     onSessionOpen: (tag, modules) => watchdog.name(tag, modules),

@@ -24,7 +24,11 @@ import { writeReport, type JobContext } from '../../sandboxes/worker-host.ts';
 import { loadEnvironment } from '../environment/load.ts';
 import { environmentKey, type EnvironmentRef } from '../environment/reference.ts';
 import { resolveBackbone, type BackboneOptions } from '../models/registry.ts';
+import type { CallGate, CallTicket } from '../models/shared/gate.ts';
+import type { CallScheduler } from '../models/shared/scheduler.ts';
+import { currentJob, type GateGrant, type GateRequest } from './remote-gate.ts';
 import type { HarnessFile } from '../store/harness-files.ts';
+import { BridleError } from '../errors.ts';
 import { runEpisode } from './episode.ts';
 import { TRAJECTORY_VERSION, type StepRecord, type Trajectory } from './trajectory.ts';
 
@@ -61,6 +65,8 @@ export type EpisodeEvent = { type: 'step'; step: StepRecord };
 const ASSUMED_MAX_STEPS = 50;
 /** Simulated episodes per worker at once: they never wait, so two keep a core busy. */
 const SIM_EPISODES_PER_WORKER = 2;
+/** Episodes in flight per call slot: a few more than the slots keep every slot busy while some episodes do host work. */
+const EPISODES_PER_SLOT = 1.25;
 /** Real-model episodes per worker at once, when the scheduler does not say. */
 const DEFAULT_REAL_EPISODES_PER_WORKER = 8;
 
@@ -93,6 +99,8 @@ function environmentCache(): (ref: EnvironmentRef) => Promise<Environment> {
 export interface LocalExecutorOptions {
   /** Options of the isolate runners it creates (the probe, the watchdog's session hooks, the catastrophe handler). */
   isolate?: IsolateRunnerOptions;
+  /** The run's call scheduler (in a worker: the gate to the parent's). Without it, real backbones limit themselves per process. */
+  gate?: CallGate;
 }
 
 /** A local executor: `run` takes the worker's job context when it runs inside a pool worker. */
@@ -111,7 +119,7 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalEx
     const key = `${job.backbone}\u0000${JSON.stringify(job.backboneOptions ?? {})}`;
     let backbone = backbones.get(key);
     if (!backbone) {
-      backbone = resolveBackbone(job.backbone, job.backboneOptions);
+      backbone = resolveBackbone(job.backbone, job.backboneOptions, options.gate ? { gate: options.gate } : {});
       backbones.set(key, backbone);
     }
     return backbone;
@@ -141,6 +149,25 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalEx
 
   return {
     async run(job, context) {
+      if (context) return currentJob.run(context, () => runJob(job, context));
+      return runJob(job, undefined);
+    },
+    lanes(jobs) {
+      // In this process: every episode of a real backbone may wait on a call, so as many as its slots allow.
+      const settingsOf = (options.gate as Partial<CallScheduler> | undefined)?.settingsOf;
+      let lanes = 2;
+      for (const backbone of new Set(jobs.map((job) => job.backbone))) {
+        if (!isSimulated(backbone) && settingsOf) lanes = Math.max(lanes, Math.ceil(settingsOf(backbone).maxConcurrency * EPISODES_PER_SLOT));
+      }
+      return lanes;
+    },
+    async close() {
+      await Promise.all([...runners.values()].map((runner) => runner.dispose()));
+      runners.clear();
+    },
+  };
+
+  async function runJob(job: EpisodeJob, context: JobContext | undefined): Promise<Trajectory> {
       const harness = harnessFor(job);
       return runEpisode({
         runId: job.runId,
@@ -163,13 +190,7 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalEx
             }
           : {}),
       });
-    },
-    lanes: () => 2,
-    async close() {
-      await Promise.all([...runners.values()].map((runner) => runner.dispose()));
-      runners.clear();
-    },
-  };
+  }
 }
 
 const WORKER_MODULE = fileURLToPath(new URL('./episode-worker.ts', import.meta.url));
@@ -178,9 +199,13 @@ const WORKER_MODULE = fileURLToPath(new URL('./episode-worker.ts', import.meta.u
 export interface PoolExecutorOptions {
   /** Worker processes (default: one per core). */
   size?: number;
-  /** Episodes of a real backbone one worker may run at once (default 8). */
-  realEpisodesPerWorker?: (backbone: string) => number;
+  /**
+   * The run's call scheduler: the workers' model calls ask it for slots. It also sizes how many
+   * episodes of a backbone run at once: a little more than its `maxConcurrency`, spread over the workers.
+   */
+  scheduler?: CallScheduler;
 }
+
 
 function isSimulated(backbone: string): boolean {
   return backbone.startsWith('sim/');
@@ -199,27 +224,73 @@ export function createPoolExecutor(options: PoolExecutorOptions = {}): EpisodeEx
     }
     return key;
   };
-  const perWorker = (backbone: string): number =>
-    isSimulated(backbone) ? SIM_EPISODES_PER_WORKER : Math.max(1, options.realEpisodesPerWorker?.(backbone) ?? DEFAULT_REAL_EPISODES_PER_WORKER);
+  const scheduler = options.scheduler;
+  const needsSlots = (job: EpisodeJob): boolean => !isSimulated(job.backbone) || (job.backboneOptions?.simLatencyMs ?? 0) > 0;
+  const perWorker = (job: EpisodeJob): number => {
+    if (!needsSlots(job)) return SIM_EPISODES_PER_WORKER;
+    if (!scheduler) return DEFAULT_REAL_EPISODES_PER_WORKER;
+    return Math.max(1, Math.ceil((scheduler.settingsOf(job.backbone).maxConcurrency * EPISODES_PER_SLOT) / size) + 1);
+  };
+  // Tickets the workers hold, by episode: released when the episode ends however it ends (a dead worker releases nothing).
+  const tickets = new Map<number, { ticket: CallTicket; resume: () => void; job: EpisodeJob }>();
+  let nextTicket = 1;
+  const releaseAll = (job: EpisodeJob): void => {
+    for (const [id, held] of tickets) {
+      if (held.job !== job) continue;
+      tickets.delete(id);
+      held.ticket.release({ kind: 'aborted' });
+      held.resume();
+    }
+  };
   const pool = createWorkerPool<EpisodeJob, EpisodeAnswer>({
     module: WORKER_MODULE,
     size,
     keyOf,
-    capacityOf: (job) => perWorker(job.backbone),
+    capacityOf: perWorker,
     deadlineOf: (job) => episodeDeadlineMs(job.limits, job.maxSteps),
     onCrash: (_job, crash) => ({ crash }),
+    onRequest: async (job, body, control) => {
+      const request = body as GateRequest;
+      if (!scheduler) throw new BridleError('INTERNAL', 'this pool has no call scheduler');
+      if (request.kind === 'acquire') {
+        // The model's time is not the episode's: its deadline waits while it waits for a slot and the answer.
+        const resume = control.pauseDeadline();
+        try {
+          const ticket = await scheduler.acquire(request.request);
+          const id = nextTicket++;
+          tickets.set(id, { ticket, resume, job });
+          return { ticket: id, ...(ticket.baseURL === undefined ? {} : { baseURL: ticket.baseURL }) } satisfies GateGrant;
+        } catch (error) {
+          resume();
+          throw error;
+        }
+      }
+      const held = tickets.get(request.ticket);
+      if (held) {
+        tickets.delete(request.ticket);
+        held.ticket.release(request.outcome);
+        held.resume();
+      }
+      return null;
+    },
   });
   return {
     async run(job) {
       const steps: StepRecord[] = [];
-      const answer = await pool.run(job, {
-        onEvent: (event) => {
-          if ((event as EpisodeEvent).type === 'step') steps.push((event as EpisodeEvent).step);
-        },
-        onRestart: () => {
-          steps.length = 0;
-        },
-      });
+      let answer: EpisodeAnswer;
+      try {
+        answer = await pool.run(job, {
+          onEvent: (event) => {
+            if ((event as EpisodeEvent).type === 'step') steps.push((event as EpisodeEvent).step);
+          },
+          onRestart: () => {
+            steps.length = 0;
+            releaseAll(job);
+          },
+        });
+      } finally {
+        releaseAll(job);
+      }
       if ('crash' in answer) return crashTrajectory(job, await environmentOf(job.environment), steps, answer.crash);
       if (answer.steps !== steps.length) {
         throw new Error(`episode ${job.taskId}: the worker reported ${answer.steps} steps and streamed ${steps.length}`);
@@ -228,7 +299,12 @@ export function createPoolExecutor(options: PoolExecutorOptions = {}): EpisodeEx
     },
     lanes(jobs) {
       let lanes = 0;
-      for (const backbone of new Set(jobs.map((job) => job.backbone))) lanes += perWorker(backbone) * size;
+      const seen = new Set<string>();
+      for (const job of jobs) {
+        if (seen.has(job.backbone)) continue;
+        seen.add(job.backbone);
+        lanes += perWorker(job) * size;
+      }
       return Math.max(1, lanes);
     },
     close: () => pool.close(),

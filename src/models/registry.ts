@@ -7,6 +7,8 @@ import { BridleError } from '../errors.ts';
 import { loadConfig } from '../config/index.ts';
 import { createProviderBackbone, isRealProviderId, REAL_PROVIDERS } from './providers.ts';
 import type { Budget } from './shared/budget.ts';
+import type { CallGate } from './shared/gate.ts';
+import { realSleep } from './shared/retry.ts';
 import { createSimBackboneById, isSimId, SIM_PROFILES } from './sim/index.ts';
 
 /** Options for real providers (ignored by simulated backbones). Plain JSON: it crosses into workers. */
@@ -17,13 +19,27 @@ export interface BackboneOptions {
   noCache?: boolean;
   /** Override the base URL of a real backbone (the --base-url flag). */
   baseURL?: string;
+  /**
+   * For the throughput bench only: simulated backbones wait this long per call and take a slot of the
+   * run's scheduler for it, like a real model, so the scheduler can be measured with nothing but sims.
+   */
+  simLatencyMs?: number;
+}
+
+/** What the process running the episodes adds: the run's scheduler and spend ledger. */
+export interface BackboneServices {
+  budget?: Budget;
+  gate?: CallGate;
 }
 
 export const DEFAULT_SIM_IDS = SIM_PROFILES.map((profile) => `sim/${profile.name}`);
 
 /** Resolve a backbone id. Unknown ids and missing keys fail here, before any episode runs. */
-export async function resolveBackbone(id: string, options: BackboneOptions = {}, budget?: Budget): Promise<Backbone> {
-  if (isSimId(id)) return createSimBackboneById(id);
+export async function resolveBackbone(id: string, options: BackboneOptions = {}, services: BackboneServices = {}): Promise<Backbone> {
+  if (isSimId(id)) {
+    const sim = createSimBackboneById(id);
+    return options.simLatencyMs ? withLatency(sim, options.simLatencyMs, services.gate) : sim;
+  }
   if (!isRealProviderId(id)) {
     throw new BridleError(
       'UNKNOWN_BACKBONE',
@@ -36,6 +52,28 @@ export async function resolveBackbone(id: string, options: BackboneOptions = {},
     cwd: root,
     ...(options.noCache ? { noCache: true } : {}),
     ...(options.baseURL ? { baseURL: options.baseURL } : {}),
-    ...(budget ? { budget } : {}),
+    ...(services.budget ? { budget: services.budget } : {}),
+    ...(services.gate ? { gate: services.gate } : {}),
   });
+}
+
+/** A simulated backbone that takes `latencyMs` per call, holding a slot of the scheduler while it waits. */
+function withLatency(backbone: Backbone, latencyMs: number, gate: CallGate | undefined): Backbone {
+  return {
+    id: backbone.id,
+    simulated: backbone.simulated,
+    toolMode: backbone.toolMode,
+    async complete(request) {
+      const ticket = await gate?.acquire({ backbone: backbone.id, tokens: 0 }, request.signal);
+      try {
+        await realSleep(latencyMs, request.signal);
+        const completion = await backbone.complete(request);
+        ticket?.release({ kind: 'ok', usage: completion.usage });
+        return completion;
+      } catch (error) {
+        ticket?.release({ kind: 'aborted' });
+        throw error;
+      }
+    },
+  };
 }

@@ -8,6 +8,7 @@ import { agentTools } from '../../agent/finish-tool.ts';
 import { createPoolExecutor } from '../../agent/executor.ts';
 import { BridleError } from '../../errors.ts';
 import { resolveBackbone } from '../../models/registry.ts';
+import { createRunScheduler } from '../../models/scheduling.ts';
 import { emptyHarness } from '../../store/harness-files.ts';
 import { createRunId, runDirectory, writeFileAtomic } from '../../store/runs.ts';
 import { openRunWorkspace } from '../../store/git/run-workspace.ts';
@@ -85,7 +86,9 @@ export async function evolve(input: EvolveInput): Promise<EvolveResult> {
   if (overlap.length > 0) throw new BridleError('INVALID_ARGUMENT', `held-out backbones must not be train backbones: ${overlap.join(', ')}`);
   const backbones = await Promise.all([...options.train, ...options.heldout].map((id) => resolveBackbone(id, { configRoot: root })));
   assertOracleFor(environment, backbones);
-  const engineer = await createEngineer(options.engineer, { root });
+  // One scheduler for the run's model calls: screen, gate and test episodes in every worker, and the engineer.
+  const scheduler = createRunScheduler(config);
+  const engineer = await createEngineer(options.engineer, { root, gate: scheduler });
 
   const directory = runDirectory(root, runId);
   const workspace = await openRunWorkspace({ root, environment: options.env, runId, ...(input.base ? { base: input.base } : {}) });
@@ -96,7 +99,7 @@ export async function evolve(input: EvolveInput): Promise<EvolveResult> {
 
   const phaseMs: Record<string, number> = {};
   const phases = trackPhases(input.onProgress ?? (() => {}), phaseMs);
-  const executor = createPoolExecutor(options.workers === undefined ? {} : { size: options.workers });
+  const executor = createPoolExecutor({ scheduler, ...(options.workers === undefined ? {} : { size: options.workers }) });
   const context: EvolveContext = {
     options,
     root,
