@@ -11,11 +11,13 @@ import { resolveBackbone } from '../../models/registry.ts';
 import { createRunScheduler } from '../../models/scheduling.ts';
 import { emptyHarness } from '../../store/harness-files.ts';
 import { createRunId, runDirectory, writeFileAtomic } from '../../store/runs.ts';
+import { acquireRunLock } from '../../store/run-lock.ts';
 import { openRunWorkspace } from '../../store/git/run-workspace.ts';
 import { findCommitForCandidate } from '../../store/git/history.ts';
 import { openRepository } from '../../store/git/repository.ts';
 import { zodMessage } from '../../api/validation.ts';
 import { loadConfig } from '../../config/index.ts';
+import type { BridleConfig } from '../../config/schema.ts';
 import { assertOracleFor, openEnvironment } from '../../environment/load.ts';
 import { createHarnessChecker, harnessApiSource } from '../check/index.ts';
 import { buildLeakCorpus } from '../check/leak-scan.ts';
@@ -82,6 +84,28 @@ export async function evolve(input: EvolveInput): Promise<EvolveResult> {
     options = { ...options, env: environment.name, ...(fromPath ? { envModule: environmentRef.module } : {}) };
     runId = createRunId(root, 'evolve', options.env, new Date());
   }
+  // One process per run: a second evolve or --resume of it stops here, before writing anything.
+  const lock = acquireRunLock(root, runId, input.resume ? 'resume it' : 'start it');
+  try {
+    return await evolveLocked(input, options, { root, runId, config, repository, environment, environmentRef });
+  } finally {
+    lock.release();
+  }
+}
+
+async function evolveLocked(
+  input: EvolveInput,
+  options: ResolvedEvolveOptions,
+  opened: {
+    root: string;
+    runId: string;
+    config: BridleConfig;
+    repository: Awaited<ReturnType<typeof openRepository>>;
+    environment: Awaited<ReturnType<typeof openEnvironment>>['environment'];
+    environmentRef: Awaited<ReturnType<typeof openEnvironment>>['ref'];
+  },
+): Promise<EvolveResult> {
+  const { root, runId, config, repository, environment, environmentRef } = opened;
   const overlap = options.train.filter((id) => options.heldout.includes(id));
   if (overlap.length > 0) throw new BridleError('INVALID_ARGUMENT', `held-out backbones must not be train backbones: ${overlap.join(', ')}`);
   const backbones = await Promise.all([...options.train, ...options.heldout].map((id) => resolveBackbone(id, { configRoot: root })));
