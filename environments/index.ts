@@ -4,6 +4,7 @@
  */
 import type { EnvironmentFactory } from '../src/contracts/environment.ts';
 import { createRetail } from './retail/index.ts';
+import { createWebshop } from './webshop/index.ts';
 
 /** A built-in environment: how to build it and how to describe it in `bridle envs`. */
 export interface BuiltinEnvironment {
@@ -22,5 +23,9 @@ export const BUILTIN_ENVIRONMENTS: Readonly<Record<string, BuiltinEnvironment>> 
   retail: {
     create: createRetail,
     summary: 'A generated online-shop back office: 16 tools, a written policy, tickets in solo form (ours).',
+  },
+  webshop: {
+    create: createWebshop,
+    summary: 'A WebShop-like store: about 1,100 generated products behind full-text search; buy what the request describes (partial reward).',
   },
 };

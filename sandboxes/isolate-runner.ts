@@ -25,6 +25,7 @@
  * limit here stops them. The worker's watchdog (watchdog.ts) does, by killing the process.
  */
 import ivm from 'isolated-vm';
+import { assertNodeSnapshotDisabled } from './node-snapshot.ts';
 import { BridleError } from '../src/errors.ts';
 import type { HookName } from '../src/harness/api.ts';
 import type { DispatchConfig } from './dispatch.ts';
@@ -108,6 +109,7 @@ function defaultCatastrophe(message: string): void {
 
 /** Create the isolated-vm runner. */
 export function createIsolateRunner(limits: Partial<SandboxLimits> = {}, options: IsolateRunnerOptions = {}): HarnessRunner {
+  assertNodeSnapshotDisabled();
   return new IsolateRunner({ ...DEFAULT_SANDBOX_LIMITS, ...limits }, options);
 }
 

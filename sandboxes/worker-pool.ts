@@ -18,7 +18,8 @@
  * call, which is the provider's time, not the harness's).
  *
  * Workers are entry files calling `serveWorker` (worker-host.ts), forked by `forkWorker` (the one place
- * that knows how a worker process starts). Jobs, results, events and requests are JSON.
+ * that starts a worker process; `workerCommand` decides how: compiled JavaScript or TypeScript through
+ * tsx). Jobs, results, events and requests are JSON.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -53,7 +54,10 @@ export interface JobControl {
 
 /** Options of `createWorkerPool`. */
 export interface WorkerPoolOptions<Job, Result> {
-  /** Absolute path of the worker entry (a file that calls `serveWorker`). */
+  /**
+   * Absolute path of the worker entry's TypeScript source (a .ts file that calls `serveWorker`); when
+   * bridle runs compiled, the JavaScript beside it runs instead (see `workerCommand`).
+   */
   module: string;
   /** Number of worker processes (default: `os.availableParallelism()`). */
   size?: number;
@@ -149,14 +153,27 @@ function tsxLoader(): string {
   return tsxImport;
 }
 
+/** True when this file is the compiled JavaScript of the package's dist/, not the TypeScript source. */
+const COMPILED = import.meta.url.endsWith('.js');
+
 /**
- * Start one worker process: the only place that knows how. isolated-vm needs `--no-node-snapshot`;
- * a TypeScript entry needs tsx; fd 3 is the report pipe.
+ * How a worker entry starts, decided here only. From the package's dist/, the compiled entry beside the
+ * named source runs on plain node (tsx is not installed with the package); from the sources (tests, a
+ * checkout), the .ts runs through tsx, a devDependency, with the "bridle-source" export condition so
+ * that a user module's import of 'bridle/toolkit' reaches the sources too. Always with the startup
+ * snapshot off.
  */
+export function workerCommand(module: string): { entry: string; execArgv: string[] } {
+  if (COMPILED && module.endsWith('.ts')) return { entry: `${module.slice(0, -3)}.js`, execArgv: ['--no-node-snapshot'] };
+  if (!module.endsWith('.ts')) return { entry: module, execArgv: ['--no-node-snapshot'] };
+  return { entry: module, execArgv: ['--no-node-snapshot', '--conditions=bridle-source', '--import', tsxLoader()] };
+}
+
+/** Start one worker process: the only place that does. fd 3 is the report pipe. */
 export function forkWorker(module: string, options: { env?: NodeJS.ProcessEnv; output?: 'inherit' | 'ignore' }): ChildProcess {
-  const execArgv = ['--no-node-snapshot', ...(module.endsWith('.ts') ? ['--import', tsxLoader()] : [])];
-  return fork(module, [], {
-    execArgv,
+  const command = workerCommand(module);
+  return fork(command.entry, [], {
+    execArgv: command.execArgv,
     stdio: ['ignore', options.output ?? 'inherit', options.output ?? 'inherit', 'pipe', 'ipc'],
     serialization: 'json',
     env: { ...(options.env ?? process.env), [REPORT_FD_VARIABLE]: String(REPORT_FD) },

@@ -9,7 +9,7 @@ import { createProviderBackbone, isRealProviderId, REAL_PROVIDERS } from './prov
 import type { Budget } from './shared/budget.ts';
 import type { CallGate } from './shared/gate.ts';
 import { realSleep } from './shared/retry.ts';
-import { createSimBackboneById, isSimId, SIM_PROFILES } from './sim/index.ts';
+import { createSimBackboneById, isSimId } from './sim/index.ts';
 
 /** Options for real providers (ignored by simulated backbones). Plain JSON: it crosses into workers. */
 export interface BackboneOptions {
@@ -32,7 +32,7 @@ export interface BackboneServices {
   gate?: CallGate;
 }
 
-export const DEFAULT_SIM_IDS = SIM_PROFILES.map((profile) => `sim/${profile.name}`);
+export { DEFAULT_SIM_IDS } from './sim/index.ts';
 
 /** Resolve a backbone id. Unknown ids and missing keys fail here, before any episode runs. */
 export async function resolveBackbone(id: string, options: BackboneOptions = {}, services: BackboneServices = {}): Promise<Backbone> {
