@@ -46,6 +46,8 @@ export interface EpisodeJob {
   maxSteps?: number;
   backboneOptions?: BackboneOptions;
   limits?: Partial<SandboxLimits>;
+  /** A backbone playing the user: the episode runs in the environment's conversational form. */
+  user?: string;
 }
 
 export interface EpisodeExecutor {
@@ -115,11 +117,11 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalEx
   const compiled = new Map<string, CompiledHarness>();
   const runners = new Map<string, HarnessRunner>();
 
-  function backboneFor(job: EpisodeJob): Promise<Backbone> {
-    const key = `${job.backbone}\u0000${JSON.stringify(job.backboneOptions ?? {})}`;
+  function backboneFor(job: EpisodeJob, id = job.backbone): Promise<Backbone> {
+    const key = `${id}\u0000${JSON.stringify(job.backboneOptions ?? {})}`;
     let backbone = backbones.get(key);
     if (!backbone) {
-      backbone = resolveBackbone(job.backbone, job.backboneOptions, options.gate ? { gate: options.gate } : {});
+      backbone = resolveBackbone(id, job.backboneOptions, options.gate ? { gate: options.gate } : {});
       backbones.set(key, backbone);
     }
     return backbone;
@@ -179,6 +181,7 @@ export function createLocalExecutor(options: LocalExecutorOptions = {}): LocalEx
         harness: { label: job.harness.label, compiled: harness },
         runner: harness.modules.length === 0 ? null : runnerFor(job),
         ...(job.maxSteps === undefined ? {} : { maxSteps: job.maxSteps }),
+        ...(job.user === undefined ? {} : { user: await backboneFor(job, job.user) }),
         ...(context
           ? {
               onStep: (step: StepRecord) => context.emit({ type: 'step', step } satisfies EpisodeEvent),
@@ -225,11 +228,14 @@ export function createPoolExecutor(options: PoolExecutorOptions = {}): EpisodeEx
     return key;
   };
   const scheduler = options.scheduler;
-  const needsSlots = (job: EpisodeJob): boolean => !isSimulated(job.backbone) || (job.backboneOptions?.simLatencyMs ?? 0) > 0;
+  const needsSlots = (job: EpisodeJob): boolean =>
+    !isSimulated(job.backbone) || (job.user !== undefined && !isSimulated(job.user)) || (job.backboneOptions?.simLatencyMs ?? 0) > 0;
   const perWorker = (job: EpisodeJob): number => {
     if (!needsSlots(job)) return SIM_EPISODES_PER_WORKER;
     if (!scheduler) return DEFAULT_REAL_EPISODES_PER_WORKER;
-    return Math.max(1, Math.ceil((scheduler.settingsOf(job.backbone).maxConcurrency * EPISODES_PER_SLOT) / size) + 1);
+    // The backbone whose calls take slots: the agent's, or a real user simulator's beside a simulated agent.
+    const slotted = isSimulated(job.backbone) && job.user !== undefined && !isSimulated(job.user) ? job.user : job.backbone;
+    return Math.max(1, Math.ceil((scheduler.settingsOf(slotted).maxConcurrency * EPISODES_PER_SLOT) / size) + 1);
   };
   // Tickets the workers hold, by episode: released when the episode ends however it ends (a dead worker releases nothing).
   const tickets = new Map<number, { ticket: CallTicket; resume: () => void; job: EpisodeJob }>();

@@ -19,6 +19,7 @@ import { zodMessage } from '../../api/validation.ts';
 import { loadConfig } from '../../config/index.ts';
 import type { BridleConfig } from '../../config/schema.ts';
 import { assertOracleFor, openEnvironment } from '../../environment/load.ts';
+import { assertConversational } from '../../agent/user-simulator.ts';
 import { createHarnessChecker, harnessApiSource } from '../check/index.ts';
 import { buildLeakCorpus } from '../check/leak-scan.ts';
 import { createEngineer } from '../engineers/index.ts';
@@ -26,7 +27,17 @@ import { openJournal, parseFaultInjection, readJournal } from '../journal.ts';
 import type { GateVerdict } from '../gate.ts';
 import { evaluateHarness, scoresOf, type EvolveContext } from './context.ts';
 import { commitCandidate, runIteration, budgetStop } from './iteration.ts';
-import { evolveOptionsSchema, resolveOptions, type EvolveInput, type EvolveProgress, type ResolvedEvolveOptions } from './options.ts';
+import {
+  DEFAULT_ENGINEER_EXPERIMENTS,
+  DEFAULT_ENGINEER_TURNS,
+  DEFAULT_PROPOSAL_MAX_TOKENS,
+  evolveOptionsSchema,
+  resolveOptions,
+  type EvolveInput,
+  type EvolveProgress,
+  type ResolvedEvolveOptions,
+} from './options.ts';
+import type { EngineerFailure } from '../engineers/llm/index.ts';
 import { replayJournal, type RunState } from './state.ts';
 import { join } from 'node:path';
 
@@ -51,7 +62,7 @@ export interface EvolveResult {
   /** Test split, empty harness → final harness, per backbone (train and held-out). */
   test: TestComparison[];
   iterations: number;
-  engineer: { id: string; tokens: number; costUsd: number };
+  engineer: { id: string; kind?: string; tokens: number; costUsd: number };
   /** Wall time of the whole run, in minutes. */
   minutes: number;
   /** Wall time per phase, in ms (display only: never used to decide anything). */
@@ -72,7 +83,15 @@ export async function evolve(input: EvolveInput): Promise<EvolveResult> {
     const events = readJournal(runDirectory(root, runId));
     const start = events.find((event) => event.type === 'run-start');
     if (!start || start.type !== 'run-start') throw new BridleError('UNKNOWN_RUN', `no evolve run "${runId}" to resume under ${join(root, '.bridle', 'runs')}`);
-    options = start.options as unknown as ResolvedEvolveOptions;
+    // Runs journaled before the agent engineer existed were single-shot: their defaults stay so on resume.
+    const journaled = start.options as Partial<ResolvedEvolveOptions>;
+    options = {
+      ...(journaled as ResolvedEvolveOptions),
+      engineerMode: journaled.engineerMode ?? 'single',
+      engineerTurns: journaled.engineerTurns ?? DEFAULT_ENGINEER_TURNS,
+      engineerExperiments: journaled.engineerExperiments ?? DEFAULT_ENGINEER_EXPERIMENTS,
+      proposalMaxTokens: journaled.proposalMaxTokens ?? DEFAULT_PROPOSAL_MAX_TOKENS,
+    };
   } else {
     options = resolveOptions(input, config);
   }
@@ -110,9 +129,18 @@ async function evolveLocked(
   if (overlap.length > 0) throw new BridleError('INVALID_ARGUMENT', `held-out backbones must not be train backbones: ${overlap.join(', ')}`);
   const backbones = await Promise.all([...options.train, ...options.heldout].map((id) => resolveBackbone(id, { configRoot: root })));
   assertOracleFor(environment, backbones);
+  if (options.user !== undefined) await assertConversational(environment, options.user, { configRoot: root });
   // One scheduler for the run's model calls: screen, gate and test episodes in every worker, and the engineer.
   const scheduler = createRunScheduler(config);
-  const engineer = await createEngineer(options.engineer, { root, gate: scheduler });
+  const engineerFailures: EngineerFailure[] = [];
+  const engineer = await createEngineer(options.engineer, {
+    root,
+    gate: scheduler,
+    mode: options.engineerMode,
+    proposal: { maxTurns: options.engineerTurns, maxTokens: options.proposalMaxTokens, ...(options.proposalMaxCostUsd === undefined ? {} : { maxCostUsd: options.proposalMaxCostUsd }) },
+    ...(options.maxEngineerTokens === undefined ? {} : { runTokenBudget: options.maxEngineerTokens }),
+    onFailure: (failure) => engineerFailures.push(failure),
+  });
 
   const directory = runDirectory(root, runId);
   const workspace = await openRunWorkspace({ root, environment: options.env, runId, ...(input.base ? { base: input.base } : {}) });
@@ -142,6 +170,8 @@ async function evolveLocked(
     progress: phases.progress,
     baseDate: await repository.commitDate(workspace.base),
     cache: new Map(),
+    engineerFailures,
+    apiTypes: harnessApiSource(),
   };
 
   try {
@@ -150,7 +180,7 @@ async function evolveLocked(
       journal.append({ type: 'run-resume', iteration: state.interrupted ?? state.iterations + 1 });
       await finishInterruptedCommit(context, state);
     }
-    const apiTypes = harnessApiSource();
+    const apiTypes = context.apiTypes;
     let stopReason = `iteration budget spent (${options.iterations})`;
     for (let iteration = state.iterations + 1; iteration <= options.iterations; iteration++) {
       const budget = budgetStop(context, state);
@@ -198,7 +228,7 @@ async function evolveLocked(
       stopReason,
       test,
       iterations: state.iterations,
-      engineer: { id: engineer.id, tokens: state.engineerTokens, costUsd: state.engineerCostUsd },
+      engineer: { id: engineer.id, ...(engineer.kind ? { kind: engineer.kind } : {}), tokens: state.engineerTokens, costUsd: state.engineerCostUsd },
       minutes: (context.now() - context.startedAt) / 60_000,
       phaseMs,
     };
@@ -209,6 +239,7 @@ async function evolveLocked(
     return result;
   } finally {
     await executor.close();
+    await engineer.close?.();
   }
 }
 
@@ -246,7 +277,7 @@ async function finishInterruptedCommit(context: EvolveContext, state: RunState):
     };
     sha = await commitCandidate(context, state, proposed.iteration, proposed.candidate, proposed.group, {
       harness,
-      proposal: { summary: proposed.summary, files: proposed.files, remove: proposed.remove },
+      proposal: { summary: proposed.summary, files: proposed.files, remove: proposed.remove, usage: proposed.usage },
       verdict: accepted.verdict as GateVerdict,
     });
   } else {
