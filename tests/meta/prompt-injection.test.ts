@@ -83,7 +83,7 @@ describe('prompt injection into the engineer', () => {
     git(root, ['-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '-q', '-m', 'an environment whose errors carry an injection'], env);
     const head = git(root, ['rev-parse', 'HEAD']);
     const result = await runCliAsync(
-      ['evolve', '--env', './envs/injected.ts', '--engineer', 'anthropic/claude-test', '--iterations', '1', '--trials', '1', '--train-trials', '1', '--no-pruning', '--json'],
+      ['evolve', '--env', './envs/injected.ts', '--engineer', 'anthropic/claude-test', '--engineer-mode', 'single', '--iterations', '1', '--trials', '1', '--train-trials', '1', '--no-pruning', '--json'],
       root,
       { ...env, ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: server.url },
     );
