@@ -63,6 +63,8 @@ export interface IsolateRunnerOptions {
 
 /** Idle isolates kept for the next sessions; more are disposed. */
 const MAX_IDLE_ISOLATES = 8;
+/** A heap larger than this when its session ends retires the isolate (a fresh one is about 1 MiB). */
+const RECYCLE_HEAP_BYTES = 16 * 1024 * 1024;
 const TIMED_OUT = 'Script execution timed out.';
 /**
  * The limits are CPU time, but isolated-vm's `timeout` is wall time: a call may take this many times
@@ -291,12 +293,25 @@ class IsolateRunner implements HarnessRunner {
   /** The end of a session: its isolate goes back to the idle pool, or is disposed after a violation. */
   private giveBack(state: IsolateState, tainted: boolean): void {
     this.busy.delete(state);
-    if (this.disposed || tainted || state.lost || state.isolate.isDisposed || this.idle.length >= MAX_IDLE_ISOLATES) {
+    if (this.disposed || tainted || state.lost || state.isolate.isDisposed || this.idle.length >= MAX_IDLE_ISOLATES || this.grown(state)) {
       this.lose(state);
       return;
     }
     if (state.compiled.ok) state.spare = this.prepareAsync(state, state.compiled.script);
     this.idle.push(state);
+  }
+
+  /**
+   * An isolate whose heap has grown well past what a fresh one needs is retired rather than reused: V8
+   * lets a heap fill towards its limit before collecting it, and a worker running many episodes at once
+   * keeps many isolates, each of which could otherwise hold up to the limit for the rest of the run.
+   */
+  private grown(state: IsolateState): boolean {
+    try {
+      return state.isolate.getHeapStatisticsSync().total_heap_size > RECYCLE_HEAP_BYTES;
+    } catch {
+      return true;
+    }
   }
 
   private lose(state: IsolateState): void {

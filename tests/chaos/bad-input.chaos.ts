@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.ts';
+import { runCli, runCliAsync } from '../helpers/cli.ts';
 import { git, temporaryProject } from '../helpers/repos.ts';
 import { record } from './chaos-log.ts';
 
@@ -192,12 +192,13 @@ describe('bad input and a hostile host', () => {
       const root = plainFolder();
       writeFileSync(join(root, 'bridle.config.ts'), `export default { backbones: { 'openai/fake': { baseURL: 'http://127.0.0.1:${(server.address() as AddressInfo).port}/v1' } } };\n`);
       const args = ['eval', '--env', 'retail', '--backbone', 'openai/fake', '--tasks', 'retail-001', '--trials', '1', '--harness', 'none', '--json'];
-      expect(runCli(args, root).code).toBe(0);
+      // The server answers from this process: the CLI must not block its event loop (runCliAsync).
+      expect((await runCliAsync(args, root)).code).toBe(0);
       const cacheRoot = join(root, '.bridle', 'cache');
       const [prefix] = readdirSync(cacheRoot);
       const [entry] = readdirSync(join(cacheRoot, prefix!));
       writeFileSync(join(cacheRoot, prefix!, entry!), '{"version": 1, "key": "trunc');
-      const second = runCli(args, root);
+      const second = await runCliAsync(args, root);
       const rewritten = existsSync(join(cacheRoot, prefix!, entry!)) && readFileSync(join(cacheRoot, prefix!, entry!), 'utf8').includes('"samples"');
       const passed = second.code === 0 && requests === 2 && rewritten && second.stderr === '';
       record({ attack: 'a corrupt entry in the response cache', expected: 'a miss: the call goes out again and the entry is rewritten; the run completes', observed: `exit ${second.code}; ${requests - 1} new request; entry ${rewritten ? 'rewritten' : 'NOT rewritten'}`, passed });

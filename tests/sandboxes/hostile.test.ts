@@ -40,9 +40,13 @@ describe('hostile harness code in the isolate runner', () => {
     expect(await runner.open(hostile('load-loop'), bridge())).toMatchObject({ ok: false, violation: { code: 'SANDBOX_TIMEOUT', hook: 'load', module: 'load-loop.ts' } });
   });
 
-  it('an endless microtask chain → SANDBOX_TIMEOUT', async () => {
+  it('an endless microtask chain → SANDBOX_TIMEOUT or SANDBOX_MEMORY, named', async () => {
     const session = await openHostile('microtask-flood');
-    expect(violationOf(await session.call('guard', guard, viewOf([])))).toMatchObject({ code: 'SANDBOX_TIMEOUT', hook: 'guard', module: 'microtask-flood' });
+    // The chain burns CPU and allocates promises: on a fast, idle machine the heap limit trips before
+    // the wall-clock stop (ten times the CPU allowance), on a loaded one the timeout does.
+    const stopped = violationOf(await session.call('guard', guard, viewOf([])));
+    expect(stopped).toMatchObject({ hook: 'guard', module: 'microtask-flood' });
+    expect(['SANDBOX_TIMEOUT', 'SANDBOX_MEMORY']).toContain(stopped.code);
     await session.close();
   });
 
