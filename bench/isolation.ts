@@ -3,7 +3,10 @@
  * this process (`loadHarness` default) and in a worker process (`loadHarness({ isolation: 'worker' })`).
  * The same episodes (retail train tasks, the example harness, sim/mixed and sim/drift, SIMULATED) run
  * through bridle's loop with each runner, interleaved round by round; the loop times every hook call.
- * Writes JSON to .bridle/bench/isolation.json.
+ * Also the raw price of the two ways to call into an isolate, which decided how hook calls are made:
+ * a synchronous `applySync` (the host thread runs the isolate; bridle's choice, with a watchdog thread
+ * for calls no limit stops) against an asynchronous `apply` (the isolate runs on isolated-vm's thread
+ * pool, leaving the host thread free). Writes JSON to .bridle/bench/isolation.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -18,6 +21,7 @@ import { table } from '../src/cli/format.ts';
 import { compileHarness } from '../sandboxes/compile.ts';
 import { createIsolateRunner } from '../sandboxes/isolate-runner.ts';
 import { createWorkerRunner } from '../sandboxes/worker-runner.ts';
+import ivm from 'isolated-vm';
 import type { HarnessRunner } from '../sandboxes/types.ts';
 
 const ROUNDS = Number(process.env.BRIDLE_BENCH_ROUNDS ?? 3);
@@ -63,6 +67,25 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 await Promise.all(Object.values(runners).map((runner) => runner.dispose()));
 
+/** Mean µs of one call into an isolate, synchronous and asynchronous (a trivial function, JSON text in and out). */
+async function callCost(): Promise<{ syncUs: number; asyncUs: number }> {
+  const isolate = new ivm.Isolate({ memoryLimit: 64 });
+  const context = isolate.createContextSync();
+  const echo = context.evalSync('(function (operation, payload) { return payload; })', { reference: true }) as ivm.Reference<(operation: string, payload: string) => string>;
+  const payload = JSON.stringify({ hook: 'guard', input: { action: { kind: 'call', tool: 'get_order', arguments: { id: 'W1' } } } });
+  const calls = 20_000;
+  for (let index = 0; index < 1000; index++) echo.applySync(undefined, ['call', payload], { timeout: 50 });
+  let started = performance.now();
+  for (let index = 0; index < calls; index++) echo.applySync(undefined, ['call', payload], { timeout: 50 });
+  const syncUs = ((performance.now() - started) * 1000) / calls;
+  started = performance.now();
+  for (let index = 0; index < calls / 4; index++) await echo.apply(undefined, ['call', payload], { timeout: 50 });
+  const asyncUs = ((performance.now() - started) * 1000) / (calls / 4);
+  isolate.dispose();
+  return { syncUs, asyncUs };
+}
+const call = await callCost();
+
 const rows = (['in-process', 'worker'] as const).map((mode) => {
   const trajectories = runs[mode];
   const hookMs = trajectories.flatMap((trajectory) => trajectory.steps.flatMap((step) => step.timing.hooks.map((hook) => hook.ms)));
@@ -87,10 +110,11 @@ const lines = [
   ),
   '',
   `worker / in-process: hook p50 x${(rows[1]!.hookP50Us / rows[0]!.hookP50Us).toFixed(1)}; same episode outcomes: ${sameResults}`,
+  `one call into an isolate: applySync ${call.syncUs.toFixed(1)} µs, apply (async) ${call.asyncUs.toFixed(1)} µs`,
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
 const directory = join(process.cwd(), '.bridle', 'bench');
 mkdirSync(directory, { recursive: true });
 const output = join(directory, 'isolation.json');
-writeFileSync(output, `${JSON.stringify({ startedAt: new Date().toISOString(), cores: cpus().length, node: process.version, rows, sameResults }, null, 2)}\n`);
+writeFileSync(output, `${JSON.stringify({ startedAt: new Date().toISOString(), cores: cpus().length, node: process.version, rows, sameResults, call }, null, 2)}\n`);
 process.stdout.write(`written: ${output}\n`);
