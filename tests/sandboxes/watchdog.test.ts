@@ -32,8 +32,10 @@ describe('the watchdog: builtins that ignore every limit', () => {
     const project = mkdtempSync(join(tmpdir(), 'bridle-watchdog-'));
     folders.push(project);
     const started = performance.now();
+    // The command with the oracle's correct actions, so that every episode reaches the guard
+    // (today's simulated profiles may never get a write through the strict parser without a harness).
     const result = await runCliAsync(
-      ['eval', '--env', 'retail', '--harness', harnessOf('builtin-fill'), '--tasks', 'retail-003,retail-009,retail-013', '--trials', '1', '--backbone', 'sim/mixed', '--workers', '1', '--json'],
+      ['eval', '--env', 'retail', '--harness', harnessOf('builtin-fill'), '--tasks', 'retail-003,retail-009,retail-013', '--trials', '1', '--backbone', 'sim/oracle', '--workers', '1', '--json'],
       project,
     );
     const seconds = (performance.now() - started) / 1000;
@@ -66,7 +68,7 @@ describe('the watchdog: builtins that ignore every limit', () => {
           runId: 'watchdog',
           environment: createRetail(),
           environmentRef: { name: 'retail' },
-          backbones: ['sim/mixed'],
+          backbones: ['sim/oracle'],
           tasks: { ids: ['retail-009', 'retail-013'] },
           trials: 1,
           seed: 0,
