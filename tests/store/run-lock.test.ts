@@ -62,16 +62,24 @@ describe('run lock', () => {
     const root = folder();
     writeLock(root, 'race', { pid: await deadPid() });
     const lockModule = fileURLToPath(new URL('../../src/store/run-lock.ts', import.meta.url));
+    // A winner keeps its lock (stays alive) until every racer has answered: a winner that exited early
+    // would leave a stale lock that a racer started late (a loaded machine) rightly takes over.
     const racer = `import { acquireRunLock } from ${JSON.stringify(lockModule)};
-try { acquireRunLock(${JSON.stringify(root)}, 'race', 'test'); process.stdout.write('won'); setTimeout(() => {}, 1500); } catch (error) { process.stdout.write(error.code); }`;
+try { acquireRunLock(${JSON.stringify(root)}, 'race', 'test'); process.stdout.write('won'); setTimeout(() => {}, 120000); } catch (error) { process.stdout.write(error.code); }`;
+    const children = Array.from({ length: 6 }, () => spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', racer], { stdio: ['ignore', 'pipe', 'inherit'] }));
     const outcomes = await Promise.all(
-      Array.from({ length: 6 }, () => {
-        const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', racer], { stdio: ['ignore', 'pipe', 'inherit'] });
+      children.map((child) => {
         let out = '';
-        child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-        return new Promise<string>((resolve) => child.once('close', () => resolve(out)));
+        return new Promise<string>((resolve) => {
+          child.stdout.on('data', (chunk: Buffer) => {
+            out += chunk.toString();
+            resolve(out);
+          });
+          child.once('close', () => resolve(out));
+        });
       }),
     );
+    for (const child of children) child.kill('SIGKILL');
     expect(outcomes.filter((outcome) => outcome === 'won')).toHaveLength(1);
     expect(outcomes.filter((outcome) => outcome === 'RUN_LOCKED')).toHaveLength(5);
   }, 60_000);
