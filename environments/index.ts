@@ -3,6 +3,7 @@
  * environment toolkit (src/toolkit/), the same one a user's own environment uses.
  */
 import type { EnvironmentFactory } from '../src/contracts/environment.ts';
+import { createHousehold } from './household/index.ts';
 import { createRetail } from './retail/index.ts';
 
 /** A built-in environment: how to build it and how to describe it in `bridle envs`. */
@@ -22,5 +23,9 @@ export const BUILTIN_ENVIRONMENTS: Readonly<Record<string, BuiltinEnvironment>> 
   retail: {
     create: createRetail,
     summary: 'A generated online-shop back office: 16 tools, a written policy, tickets in solo form (ours).',
+  },
+  household: {
+    create: createHousehold,
+    summary: 'An ALFWorld-like text world: find, clean, heat, cool and place objects in generated rooms, 50 steps (ours).',
   },
 };
