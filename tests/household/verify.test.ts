@@ -75,7 +75,8 @@ describe('household verifier', () => {
     playUntil(session, 'use');
     expect(failing(session)).toEqual(['goal:light-on', 'finished']);
     const lamp = session.oracle()[0]!;
-    expect(session.verify().differences).toEqual([{ table: 'objects', key: (lamp.action as { arguments: { object: string } }).arguments.object, field: 'on' }]);
+    if (lamp.action.kind !== 'call') throw new Error('expected the use of the lamp');
+    expect(session.verify().differences).toEqual([{ table: 'objects', key: lamp.action.arguments.object, field: 'on' }]);
     play(session, [lamp]);
     expect(failing(session)).toEqual(['finished']);
     // Switching the lamp off again undoes the goal; the oracle switches it back on.
