@@ -1,0 +1,51 @@
+/**
+ * The household environment inside bridle's episode loop (in this process): the oracle backbone solves
+ * every task of every split, and a noisy simulated backbone leaves the failures this world is about
+ * visible on its trajectories ("Nothing happens." as failed steps, the step budget).
+ */
+import { describe, expect, it } from 'vitest';
+import { createLocalExecutor } from '../../src/agent/executor.ts';
+import { evaluatePlan } from '../../src/agent/evaluate.ts';
+import { emptyHarness } from '../../src/store/harness-files.ts';
+import { NOTHING_HAPPENS } from '../../environments/household/tools.ts';
+import { household } from './helpers.ts';
+
+async function evaluate(backbone: string, split: 'train' | 'validation' | 'test') {
+  const executor = createLocalExecutor();
+  try {
+    return await evaluatePlan(
+      {
+        runId: 'test',
+        environment: household,
+        environmentRef: { name: 'household' },
+        backbones: [backbone],
+        tasks: { split },
+        trials: 1,
+        seed: 0,
+        harness: emptyHarness('household'),
+        runner: 'in-process',
+      },
+      executor,
+      { concurrency: 4 },
+    );
+  } finally {
+    await executor.close();
+  }
+}
+
+describe('household episodes', () => {
+  it('sim/oracle solves every task of every split through the episode loop', async () => {
+    for (const split of ['train', 'validation', 'test'] as const) {
+      const result = await evaluate('sim/oracle', split);
+      expect(result.summaries[0]!.successRate, split).toBe(1);
+      for (const trajectory of result.trajectories) expect(trajectory.end.reason, trajectory.taskId).toBe('finished');
+    }
+  });
+
+  it('inadmissible actions show on trajectories as failed steps that say only "Nothing happens."', async () => {
+    const result = await evaluate('sim/mixed', 'train');
+    const failedMoves = result.trajectories.flatMap((trajectory) => trajectory.steps.filter((step) => step.result?.ok === false && step.result.output === NOTHING_HAPPENS));
+    expect(failedMoves.length).toBeGreaterThan(0);
+    expect(result.summaries[0]!.successRate).toBeLessThan(1);
+  });
+});
