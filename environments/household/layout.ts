@@ -5,6 +5,7 @@
  */
 import type { Random } from '../../src/toolkit/index.ts';
 import { LAMP_HOMES, LAMP_TYPE, OBJECT_TYPES, ROOM_RECEPTACLES, type RoomKind } from './catalog.ts';
+import { searchOrder } from './search.ts';
 import { newReceptacle, type HouseholdState, type Item, type Receptacle } from './world.ts';
 
 /** What the task needs from the layout. */
@@ -35,10 +36,22 @@ function ofTypes(receptacles: Record<string, Receptacle>, types: readonly string
     .sort();
 }
 
-/** The closed receptacles a goal object may be hidden in (empty when the room has none). */
+/** The closed receptacles a goal object may be hidden in, in search order (empty when the room has none). */
 export function hidingPlaces(receptacles: Record<string, Receptacle>, object: string, avoid: readonly string[]): string[] {
-  const homes = OBJECT_TYPES[object]!.homes.filter((type) => !avoid.includes(type));
-  return ofTypes(receptacles, homes).filter((id) => receptacles[id]!.openable);
+  return searchOrder(receptacles, object).filter((id) => receptacles[id]!.openable && !avoid.includes(receptacles[id]!.type));
+}
+
+/**
+ * How far along the search order the goal's objects hide: the latest of this many uniform draws. One
+ * would make the first place to look as likely as the last; more push objects towards the end, so a
+ * search visits several receptacles, as in ALFWorld's larger rooms.
+ */
+export const HIDING_DRAWS = 2;
+
+function hidingPlace(places: readonly string[], random: Random): string {
+  let index = 0;
+  for (let draw = 0; draw < HIDING_DRAWS; draw++) index = Math.max(index, random.int(0, places.length - 1));
+  return places[index]!;
 }
 
 /**
@@ -49,7 +62,7 @@ export function hidingPlaces(receptacles: Record<string, Receptacle>, object: st
 export function drawLayout(request: LayoutRequest, receptacles: Record<string, Receptacle>, random: Random): HouseholdState {
   const placed: { type: string; location: string }[] = [];
   const hiding = hidingPlaces(receptacles, request.object, request.avoid);
-  for (let copy = 0; copy < request.copies; copy++) placed.push({ type: request.object, location: random.pick(hiding) });
+  for (let copy = 0; copy < request.copies; copy++) placed.push({ type: request.object, location: hidingPlace(hiding, random) });
 
   const others = Object.keys(OBJECT_TYPES).filter((type) => type !== request.object && OBJECT_TYPES[type]!.rooms.includes(request.room));
   const extras = random.int(5, 9);

@@ -13,8 +13,9 @@
  */
 import { BridleError } from '../../src/errors.ts';
 import { callStep, cloneJson, createToolRunner, finishStep, type CallRecord, type JsonObject, type OracleStep } from '../../src/toolkit/index.ts';
-import { OBJECT_TYPES, TREATMENTS, compareIds } from './catalog.ts';
+import { TREATMENTS, compareIds } from './catalog.ts';
 import { goalMet, inTarget, objectsOfType, placedObjects, roomLamp, treated, treatmentOf, type Goal } from './goals.ts';
+import { searchOrder } from './search.ts';
 import { HOUSEHOLD_TOOLS } from './tools.ts';
 import { CARRIED, carried, isReachable, type HouseholdState } from './world.ts';
 
@@ -38,14 +39,6 @@ export function revealedBy(call: CallRecord): string | null {
   if (call.tool === 'go_to' || call.tool === 'open') return String(call.args.receptacle);
   if (call.tool === 'examine' && /^(On the|The) /.test(call.result.output)) return String(call.args.target);
   return null;
-}
-
-/** The receptacles a search for an object type visits, most likely first, then by number. */
-export function searchOrder(state: HouseholdState, type: string): string[] {
-  const homes = OBJECT_TYPES[type]?.homes ?? [];
-  return Object.keys(state.receptacles)
-    .filter((id) => homes.includes(state.receptacles[id]!.type))
-    .sort((left, right) => homes.indexOf(state.receptacles[left]!.type) - homes.indexOf(state.receptacles[right]!.type) || compareIds(left, right));
 }
 
 /** True when the carried object serves the goal (else it is in the way: one object at a time). */
@@ -87,7 +80,7 @@ export function nextMove(state: HouseholdState, goal: Goal, searched: ReadonlySe
   }
 
   const candidates = usable(state, goal);
-  const order = searchOrder(state, goal.object);
+  const order = searchOrder(state.receptacles, goal.object);
   const target = order.findIndex((id) => !searched.has(id) && candidates.some((candidate) => state.objects[candidate]!.location === id));
   const toVisit = target === -1 ? [] : order.slice(0, target + 1).filter((id) => !searched.has(id));
   if (here !== null) {
