@@ -5,6 +5,7 @@
 import type { EnvironmentFactory } from '../src/contracts/environment.ts';
 import { createHousehold } from './household/index.ts';
 import { createRetail } from './retail/index.ts';
+import { createWebshop } from './webshop/index.ts';
 
 /** A built-in environment: how to build it and how to describe it in `bridle envs`. */
 export interface BuiltinEnvironment {
@@ -27,5 +28,9 @@ export const BUILTIN_ENVIRONMENTS: Readonly<Record<string, BuiltinEnvironment>> 
   household: {
     create: createHousehold,
     summary: 'An ALFWorld-like text world: find, clean, heat, cool and place objects in generated rooms, 50 steps (ours).',
+  },
+  webshop: {
+    create: createWebshop,
+    summary: 'A WebShop-like store: about 1,100 generated products behind full-text search; buy what the request describes (partial reward).',
   },
 };

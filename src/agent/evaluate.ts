@@ -94,6 +94,7 @@ export function scoreOf(trajectory: Trajectory): EpisodeScore {
     trial: trajectory.trial,
     seed: trajectory.seed,
     success: trajectory.success,
+    reward: trajectory.verification.reward,
     steps: trajectory.steps.length,
     endReason: trajectory.end.reason,
     violations: trajectory.violations.length,

@@ -11,6 +11,8 @@ export interface EpisodeScore {
   trial: number;
   seed: number;
   success: boolean;
+  /** The verifier's reward in [0, 1] (partial where the environment gives partial credit). */
+  reward: number;
   steps: number;
   endReason: string;
   violations: number;
@@ -24,6 +26,8 @@ export interface BackboneSummary {
   trials: number;
   /** Share of successful episodes, in [0, 1]. */
   successRate: number;
+  /** Mean reward, in [0, 1]: above the success rate where the environment gives partial credit. */
+  meanReward: number;
   /** Share of tasks passed in every one of their trials (pass^k with k = trials). */
   passHatK: number;
   meanSteps: number;
@@ -53,6 +57,7 @@ export function summarize(scores: readonly EpisodeScore[]): BackboneSummary[] {
       tasks: byTask.size,
       trials,
       successRate: mean(list.map((score) => (score.success ? 1 : 0))),
+      meanReward: mean(list.map((score) => score.reward)),
       passHatK: mean([...byTask.values()].map((episodes) => (episodes.every((score) => score.success) ? 1 : 0))),
       meanSteps: mean(list.map((score) => score.steps)),
       violations: list.filter((score) => score.violations > 0).length,

@@ -20,11 +20,14 @@ export function backboneLabel(summary: Pick<BackboneSummary, 'backbone' | 'simul
 
 export function summaryTable(summaries: readonly BackboneSummary[]): string {
   const trials = summaries[0]?.trials ?? 1;
+  // Mean reward says something only where the environment gives partial credit.
+  const partial = summaries.some((summary) => Math.abs(summary.meanReward - summary.successRate) > 1e-9);
   return table(
-    ['backbone', 'success', `pass^${trials}`, 'mean steps', 'episodes', 'violations'],
+    ['backbone', 'success', ...(partial ? ['mean reward'] : []), `pass^${trials}`, 'mean steps', 'episodes', 'violations'],
     summaries.map((summary) => [
       backboneLabel(summary),
       percent(summary.successRate),
+      ...(partial ? [summary.meanReward.toFixed(3)] : []),
       percent(summary.passHatK),
       summary.meanSteps.toFixed(1),
       String(summary.episodes),
