@@ -33,7 +33,7 @@ describe('bridle eval', () => {
   });
 
   it.each([
-    [['eval', '--env', 'nope'], /^bridle: unknown environment "nope"; known: retail(, [a-z0-9-]+)* \(or a path to an environment module, e.g. \.\/envs\/my-env\.ts\)$/],
+    [['eval', '--env', 'nope'], /^bridle: unknown environment "nope"; known: ([a-z0-9-]+, )*retail(, [a-z0-9-]+)* \(or a path to an environment module, e.g. \.\/envs\/my-env\.ts\)$/],
     [['eval', '--env', 'retail', '--backbone', 'gpt4'], /^bridle: unknown backbone "gpt4"/],
     [['eval', '--env', 'retail', '--backbone', 'sim/nope'], /^bridle: unknown simulated backbone "sim\/nope"; known: /],
     [['eval', '--env', 'retail', '--trials', 'x'], /^bridle eval: .*--trials must be a whole number/],
