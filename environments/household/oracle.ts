@@ -8,8 +8,15 @@
  * switched on.
  *
  * The plan is built by running a greedy policy on a copy of the state through the tools themselves, so
- * every planned call is one the world accepts. Purposes: `inspect` for moving, opening and examining (they
- * change nothing the goal is about), `write` for take, put, clean, heat, cool and use, then `finish`.
+ * every planned call is one the world accepts. Purposes:
+ * - `identify`: the search, the moves and openings that find which object the task is about (they turn
+ *   "a mug" into "mug 2, in cabinet 3", as finding a customer turns an email into a user id). Acting on
+ *   an object before finding it (taking "mug 2 from cabinet 3" from the middle of the room) is the
+ *   household's version of skipping an identification, and the world answers it with "Nothing happens.".
+ * - `inspect`: other moves and openings (to the sink, the microwave, the destination, an object already
+ *   seen); they change nothing the goal is about.
+ * - `write`: take, put, clean, heat, cool and use, which change the objects the goal is about.
+ * - `finish`.
  */
 import { BridleError } from '../../src/errors.ts';
 import { callStep, cloneJson, createToolRunner, finishStep, type CallRecord, type JsonObject, type OracleStep } from '../../src/toolkit/index.ts';
@@ -27,11 +34,11 @@ const MAX_MOVES = 120;
 interface Move {
   tool: string;
   args: JsonObject;
-  purpose: 'inspect' | 'write';
+  purpose: 'identify' | 'inspect' | 'write';
 }
 
-const go = (receptacle: string): Move => ({ tool: 'go_to', args: { receptacle }, purpose: 'inspect' });
-const open = (receptacle: string): Move => ({ tool: 'open', args: { receptacle }, purpose: 'inspect' });
+const go = (receptacle: string, purpose: Move['purpose'] = 'inspect'): Move => ({ tool: 'go_to', args: { receptacle }, purpose });
+const open = (receptacle: string, purpose: Move['purpose'] = 'inspect'): Move => ({ tool: 'open', args: { receptacle }, purpose });
 
 /** The receptacle whose inside a successful call showed the agent, if any. */
 export function revealedBy(call: CallRecord): string | null {
@@ -86,15 +93,15 @@ export function nextMove(state: HouseholdState, goal: Goal, searched: ReadonlySe
   if (here !== null) {
     const found = candidates.find((id) => state.objects[id]!.location === here);
     if (found !== undefined && isReachable(state, here)) return { tool: 'take', args: { object: found, receptacle: here }, purpose: 'write' };
-    if (!isReachable(state, here) && (found !== undefined || toVisit.includes(here))) return open(here);
+    if (!isReachable(state, here) && (found !== undefined || toVisit.includes(here))) return open(here, 'identify');
   }
   // An object the agent has already seen is fetched directly; otherwise the search goes on.
   const seen = candidates.filter((id) => searched.has(state.objects[id]!.location)).map((id) => state.objects[id]!.location);
   if (seen.length > 0) return go(seen.sort((left, right) => rank(order, left) - rank(order, right) || compareIds(left, right))[0]!);
-  if (toVisit.length > 0) return go(toVisit[0]!);
+  if (toVisit.length > 0) return go(toVisit[0]!, 'identify');
   const anywhere = candidates.map((id) => state.objects[id]!.location).filter((location) => location !== CARRIED).sort(compareIds);
   if (anywhere.length === 0) throw new BridleError('INTERNAL', `household oracle: no ${goal.object} left to use`);
-  return go(anywhere[0]!);
+  return go(anywhere[0]!, 'identify');
 }
 
 function rank(order: readonly string[], id: string): number {

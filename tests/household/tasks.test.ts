@@ -65,13 +65,24 @@ describe('household tasks', () => {
     expect(Math.max(...lengths)).toBeLessThanOrEqual(30);
   });
 
-  it('tags purposes honestly: moving and opening inspect, changing objects writes, the plan ends with finish', () => {
+  it('tags purposes honestly: the search identifies, other moves and openings inspect, changing objects writes', () => {
     for (const task of household.tasks) {
-      for (const step of episode(task.id).oracle()) {
+      const plan = episode(task.id).oracle();
+      expect(plan.at(-1)?.purpose, task.id).toBe('finish');
+      let found = false;
+      for (const step of plan) {
         if (step.action.kind === 'finish') continue;
-        const expected = ['go_to', 'open', 'examine', 'look', 'inventory'].includes(step.action.tool) ? 'inspect' : 'write';
-        expect(step.purpose, `${task.id} ${step.action.tool}`).toBe(expected);
+        const tool = step.action.tool;
+        if (tool === 'take') found = true;
+        if (['take', 'put', 'clean', 'heat', 'cool', 'use'].includes(tool)) expect(step.purpose, `${task.id} ${tool}`).toBe('write');
+        else if (step.purpose === 'identify') expect(['go_to', 'open'], task.id).toContain(tool);
+        else expect(step.purpose, `${task.id} ${tool}`).toBe('inspect');
       }
+      // Every task starts with a search (its objects are hidden), and the object is found before it is taken.
+      expect(found, task.id).toBe(true);
+      expect(plan[0]!.purpose, task.id).toBe('identify');
+      const firstTake = plan.findIndex((step) => step.action.kind === 'call' && step.action.tool === 'take');
+      expect(plan[firstTake - 1]!.purpose, task.id).toBe('identify');
     }
   });
 });
