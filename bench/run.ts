@@ -3,11 +3,14 @@
  *  1. Throughput: retail episodes per second with simulated backbones, in one process and in the worker pool.
  *  2. Sandbox overhead: the same harness, tasks and seeds through the in-process runner and the isolate
  *     runner, interleaved round by round in one process; hook latency p50/p99 and host time per episode.
+ *  3. CLI startup: `bridle --help` from the built package (dist/, rebuilt first), median of 5; and, for
+ *     `npx bridle --help`, npm's own share: npx running a no-op bin in an empty project.
  * Prints a table and writes JSON to .bridle/bench/latest.json. All results use SIMULATED backbones.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { loadEnvironment } from '../src/environment/load.ts';
 import { createLocalExecutor, createPoolExecutor, type EpisodeExecutor } from '../src/agent/executor.ts';
 import { evaluatePlan, type EvaluationPlan } from '../src/agent/evaluate.ts';
@@ -86,11 +89,45 @@ async function overhead() {
   return { isolate, inProcess, episodeTimeRatio: isolate.episodeMeanMs / inProcess.episodeMeanMs, hookMeanRatio: isolate.hookMeanUs / inProcess.hookMeanUs };
 }
 
+/** Wall time of `bridle --help` as a user starts it: the compiled CLI, no NODE_OPTIONS; median of 5. */
+function cliStartup() {
+  const root = new URL('..', import.meta.url).pathname;
+  const built = spawnSync(process.execPath, ['scripts/build.ts'], { cwd: root, stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('bench: npm run build failed');
+  const env = { ...process.env, NODE_OPTIONS: '', BRIDLE_CLI: 'dist' };
+  const median = (command: string, args: string[], cwd = root) => {
+    const times: number[] = [];
+    for (let run = 0; run < 5; run++) {
+      const started = performance.now();
+      const result = spawnSync(command, args, { cwd, env, stdio: 'ignore' });
+      if (result.status !== 0) throw new Error(`bench: ${command} ${args.join(' ')} exited ${result.status}`);
+      times.push(performance.now() - started);
+    }
+    return quantile(times, 0.5);
+  };
+  // npx reads the project's whole dependency tree before it runs a bin (most of a second in this repository),
+  // so its share is measured where it is smallest: an empty project.
+  const empty = mkdtempSync(join(tmpdir(), 'bridle-bench-npx-'));
+  try {
+    mkdirSync(join(empty, 'node_modules', '.bin'), { recursive: true });
+    writeFileSync(join(empty, 'package.json'), '{ "name": "npx-overhead", "private": true }\n');
+    writeFileSync(join(empty, 'node_modules', '.bin', 'noop'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    return {
+      helpMs: median(process.execPath, ['bin/bridle.js', '--help']),
+      npxOverheadMs: median('npx', ['--no-install', 'noop'], empty),
+    };
+  } finally {
+    rmSync(empty, { recursive: true, force: true });
+  }
+}
+
 const startedAt = new Date().toISOString();
 process.stderr.write('bench: throughput...\n');
 const throughputRows = await throughput();
 process.stderr.write(`bench: sandbox overhead (${ROUNDS} interleaved rounds)...\n`);
 const sandbox = await overhead();
+process.stderr.write('bench: CLI startup (builds dist/ first)...\n');
+const cli = cliStartup();
 
 const lines = [
   `bridle bench: retail, SIMULATED backbones (not LLMs), ${cpus().length} cores, node ${process.version}`,
@@ -112,10 +149,18 @@ const lines = [
   ),
   '',
   `isolate / in-process: episode host time x${sandbox.episodeTimeRatio.toFixed(2)}, mean hook latency x${sandbox.hookMeanRatio.toFixed(2)}`,
+  '',
+  table(
+    ['CLI startup (dist/, median of 5)', 'seconds'],
+    [
+      ['bridle --help', (cli.helpMs / 1000).toFixed(2)],
+      ['npx overhead (a no-op bin, empty project)', (cli.npxOverheadMs / 1000).toFixed(2)],
+    ],
+  ),
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
 const directory = join(process.cwd(), '.bridle', 'bench');
 mkdirSync(directory, { recursive: true });
 const output = join(directory, 'latest.json');
-writeFileSync(output, `${JSON.stringify({ startedAt, simulated: true, cores: cpus().length, node: process.version, throughput: throughputRows, sandbox }, null, 2)}\n`);
+writeFileSync(output, `${JSON.stringify({ startedAt, simulated: true, cores: cpus().length, node: process.version, throughput: throughputRows, sandbox, cli }, null, 2)}\n`);
 process.stdout.write(`written: ${output}\n`);

@@ -17,6 +17,7 @@
  * observe; the CPU of a load done ahead is not charged to the episode.
  */
 import ivm from 'isolated-vm';
+import { assertNodeSnapshotDisabled } from './node-snapshot.ts';
 import { BridleError } from '../src/errors.ts';
 import type { HookName } from '../src/harness/api.ts';
 import type { DispatchConfig } from './dispatch.ts';
@@ -72,6 +73,7 @@ function defaultCatastrophe(message: string): void {
 
 /** Create the isolated-vm runner. */
 export function createIsolateRunner(limits: Partial<SandboxLimits> = {}, options: IsolateRunnerOptions = {}): HarnessRunner {
+  assertNodeSnapshotDisabled();
   return new IsolateRunner({ ...DEFAULT_SANDBOX_LIMITS, ...limits }, options);
 }
 

@@ -4,9 +4,9 @@
  * that dies mid-job settles that job through `onCrash` (the caller records `SANDBOX_WORKER_CRASH`), the
  * pool starts a replacement and goes on with the queue, and the parent never goes down.
  *
- * Workers are TypeScript entry files calling `serveWorker` (worker-host.ts), started with
- * `--no-node-snapshot` (isolated-vm) and tsx. They start lazily, up to `size`, and each runs one job at a
- * time. Jobs and results are JSON.
+ * Workers are entry files calling `serveWorker` (worker-host.ts), started with `--no-node-snapshot`
+ * (isolated-vm); `workerCommand` decides how (compiled JavaScript or TypeScript through tsx). They start
+ * lazily, up to `size`, and each runs one job at a time. Jobs and results are JSON.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -30,7 +30,10 @@ export interface WorkerCrash {
 
 /** Options of `createWorkerPool`. */
 export interface WorkerPoolOptions<Job, Result> {
-  /** Absolute path of the worker entry (a .ts file that calls `serveWorker`). */
+  /**
+   * Absolute path of the worker entry's TypeScript source (a .ts file that calls `serveWorker`); when
+   * bridle runs compiled, the JavaScript beside it runs instead (see `workerCommand`).
+   */
   module: string;
   /** Number of worker processes (default: `os.availableParallelism()`). */
   size?: number;
@@ -87,6 +90,22 @@ function tsxLoader(): string {
   return tsxImport;
 }
 
+/** True when this file is the compiled JavaScript of the package's dist/, not the TypeScript source. */
+const COMPILED = import.meta.url.endsWith('.js');
+
+/**
+ * How a worker entry starts, decided here only. From the package's dist/, the compiled entry beside the
+ * named source runs on plain node (tsx is not installed with the package); from the sources (tests, a
+ * checkout), the .ts runs through tsx, a devDependency, with the "bridle-source" export condition so
+ * that a user module's import of 'bridle/toolkit' reaches the sources too. Always with the startup
+ * snapshot off.
+ */
+export function workerCommand(module: string): { entry: string; execArgv: string[] } {
+  if (COMPILED && module.endsWith('.ts')) return { entry: `${module.slice(0, -3)}.js`, execArgv: ['--no-node-snapshot'] };
+  if (!module.endsWith('.ts')) return { entry: module, execArgv: ['--no-node-snapshot'] };
+  return { entry: module, execArgv: ['--no-node-snapshot', '--conditions=bridle-source', '--import', tsxLoader()] };
+}
+
 /** Create a pool of worker processes. Nothing starts until the first job. */
 export function createWorkerPool<Job, Result>(options: WorkerPoolOptions<Job, Result>): WorkerPool<Job, Result> {
   if (!isAbsolute(options.module)) throw new BridleError('INVALID_ARGUMENT', `worker module must be an absolute path, got ${options.module}`);
@@ -98,10 +117,11 @@ export function createWorkerPool<Job, Result>(options: WorkerPoolOptions<Job, Re
   let startFailures = 0;
 
   const closedError = () => new BridleError('INTERNAL', 'the worker pool is closed');
+  const command = workerCommand(options.module);
 
   function spawn(): void {
-    const child = fork(options.module, [], {
-      execArgv: ['--no-node-snapshot', '--import', tsxLoader()],
+    const child = fork(command.entry, [], {
+      execArgv: command.execArgv,
       stdio: ['ignore', options.output ?? 'inherit', options.output ?? 'inherit', 'ipc'],
       serialization: 'json',
       env: options.env ?? process.env,

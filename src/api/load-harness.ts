@@ -28,6 +28,7 @@ import { openRepository } from '../store/git/repository.ts';
 import { DEFAULT_PIN, checkPin, readPin, type Measured } from '../store/pins.ts';
 import { compileHarness } from '../../sandboxes/compile.ts';
 import { createIsolateRunner } from '../../sandboxes/isolate-runner.ts';
+import { assertNodeSnapshotDisabled } from '../../sandboxes/node-snapshot.ts';
 import type { CompiledHarness, HarnessRunner, SandboxLimits } from '../../sandboxes/types.ts';
 import { openStepSession, type HarnessStepSession, type SessionOptions } from './harness-session.ts';
 
@@ -110,22 +111,6 @@ export interface LoadedHarness {
   close(): Promise<void>;
 }
 
-const NODE_FLAG = '--no-node-snapshot';
-
-/** Whether this process runs with Node's startup snapshot off (a flag, or NODE_OPTIONS). */
-export function nodeSnapshotDisabled(): boolean {
-  return process.execArgv.includes(NODE_FLAG) || (process.env.NODE_OPTIONS ?? '').split(/\s+/).includes(NODE_FLAG);
-}
-
-function assertSnapshotDisabled(): void {
-  if (nodeSnapshotDisabled()) return;
-  // No better code exists: a missing runtime requirement of a dependency (isolated-vm).
-  throw new BridleError(
-    'MISSING_DEPENDENCY',
-    `loadHarness runs the harness in isolated-vm, which needs Node started with ${NODE_FLAG}: run "node ${NODE_FLAG} app.js" (or NODE_OPTIONS=${NODE_FLAG})`,
-  );
-}
-
 function round4(value: number): number {
   return Math.round(value * 10_000) / 10_000;
 }
@@ -139,7 +124,7 @@ export async function loadHarness(options: LoadHarnessOptions): Promise<LoadedHa
   if (options.runner !== undefined && options.runner !== 'isolate') {
     throw new BridleError('INVALID_ARGUMENT', `loadHarness: runner must be "isolate", got "${String(options.runner)}"`);
   }
-  assertSnapshotDisabled();
+  assertNodeSnapshotDisabled('loadHarness runs the harness in isolated-vm');
   const environmentName = options.env;
   const repository = await openRepository(resolve(options.repo ?? '.'));
   const record = await readPin(repository, environmentName, options.pin ?? DEFAULT_PIN);

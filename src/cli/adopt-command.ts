@@ -1,7 +1,7 @@
 /** `bridle adopt <run-id>`: bring a run's accepted commits onto the current branch. */
 import { printResult } from './format.ts';
 import { Command } from 'commander';
-import { adoptRun, type AdoptResult } from '../review/adopt.ts';
+import type { AdoptResult } from '../review/adopt.ts';
 
 /** What `bridle adopt` prints. */
 export function formatAdopt(result: AdoptResult): string {
@@ -22,6 +22,7 @@ export function adoptCommand(): Command {
     .argument('<run-id>', 'the run to adopt ("bridle review" lists them)')
     .option('--json', 'print machine-readable JSON')
     .action(async (runId: string, flags: { json?: boolean }) => {
+      const { adoptRun } = await import('../review/adopt.ts');
       const result = await adoptRun(runId);
       printResult(result, flags.json, formatAdopt);
     });

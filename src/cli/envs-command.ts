@@ -1,8 +1,7 @@
 /** `bridle envs`: every environment the project can use, with its task counts, source and one line. */
 import { Command } from 'commander';
 import { resolve } from 'node:path';
-import { loadConfig } from '../config/index.ts';
-import { listEnvironments, type EnvironmentListing } from '../environment/catalog.ts';
+import type { EnvironmentListing } from '../environment/catalog.ts';
 import { printResult, table } from './format.ts';
 
 export function envsCommand(): Command {
@@ -11,6 +10,7 @@ export function envsCommand(): Command {
     .option('--data <dir>', 'the data folder peer benchmarks read (or data: in bridle.config.ts)')
     .option('--json', 'print machine-readable JSON')
     .action(async (flags: { data?: string; json?: boolean }) => {
+      const [{ loadConfig }, { listEnvironments }] = await Promise.all([import('../config/index.ts'), import('../environment/catalog.ts')]);
       const root = resolve(process.cwd());
       const config = await loadConfig(root);
       const listings = await listEnvironments({ root, config, ...(flags.data === undefined ? {} : { data: flags.data }) });

@@ -1,8 +1,7 @@
 /** `bridle eval`: score a harness on an environment's tasks with one or more backbones. */
 import { Command, Option } from 'commander';
 import { relative } from 'node:path';
-import { evaluate } from '../api/evaluate.ts';
-import { DEFAULT_SIM_IDS } from '../models/registry.ts';
+import { DEFAULT_SIM_IDS } from '../models/sim/index.ts';
 import { percent } from '../agent/metrics.ts';
 import { createProgress, type Progress } from './progress.ts';
 import { choiceOption, integerOption, listOption } from './options.ts';
@@ -46,6 +45,7 @@ export function evalCommand(): Command {
     .option('--json', 'print machine-readable JSON')
     .action(async (flags: EvalFlags) => {
       let progress: Progress | null = null;
+      const { evaluate } = await import('../api/evaluate.ts');
       const result = await evaluate({
         ...(flags.env ? { env: flags.env } : {}),
         ...(flags.data ? { data: flags.data } : {}),

@@ -1,7 +1,7 @@
 /** `bridle evolve`: run the meta-loop and print the accepted commits and the held-out table. */
 import { candidateLabel } from '../store/candidates.ts';
 import { Command, InvalidArgumentError } from 'commander';
-import { evolve, type EvolveResult } from '../meta/evolve/index.ts';
+import type { EvolveResult } from '../meta/evolve/index.ts';
 import { DEFAULT_HELDOUT_BACKBONES, DEFAULT_TRAIN_BACKBONES, type EvolveProgress } from '../meta/evolve/options.ts';
 import { percent } from '../agent/metrics.ts';
 import { integerOption, listOption } from './options.ts';
@@ -119,6 +119,7 @@ export function evolveCommand(): Command {
     .option('--json', 'print machine-readable JSON')
     .action(async (flags: EvolveFlags) => {
       const status = flags.json ? null : createStatus();
+      const { evolve } = await import('../meta/evolve/index.ts');
       const result = await evolve({
         ...(flags.env ? { env: flags.env } : {}),
         ...(flags.data ? { data: flags.data } : {}),

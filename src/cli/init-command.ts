@@ -1,9 +1,6 @@
 /** `bridle init`: prepare a git repository for bridle (harness folders, .gitignore, one commit). */
 import { Command } from 'commander';
 import { resolve } from 'node:path';
-import { initProject } from '../store/git/init.ts';
-import { loadConfig } from '../config/index.ts';
-import { assertKnownEnvironment, readyEnvironmentNames } from '../environment/catalog.ts';
 import { listOption } from './options.ts';
 
 export function initCommand(): Command {
@@ -11,6 +8,11 @@ export function initCommand(): Command {
     .description('Prepare this folder for bridle: a git repository, harnesses/<env>/harness.json, .bridle/ ignored.')
     .option('--env <names>', 'environments to create harness folders for (default: every environment that needs no data folder)', listOption)
     .action(async (flags: { env?: string[] }) => {
+      const [{ initProject }, { loadConfig }, { assertKnownEnvironment, readyEnvironmentNames }] = await Promise.all([
+        import('../store/git/init.ts'),
+        import('../config/index.ts'),
+        import('../environment/catalog.ts'),
+      ]);
       const root = resolve(process.cwd());
       const config = await loadConfig(root);
       const environments = flags.env ?? readyEnvironmentNames({ config });

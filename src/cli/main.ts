@@ -1,6 +1,9 @@
 /**
  * The `bridle` command line: a thin layer over the library. One error boundary: user mistakes print one
  * line and exit 2; anything unexpected prints its stack and exits 1.
+ *
+ * Building the program must stay cheap (`bridle --help` in well under half a second): the verbs import
+ * the library (ts-morph, isolated-vm, providers, the report) inside their actions, not at the top.
  */
 import { Command, CommanderError } from 'commander';
 import { BridleError, USER_ERROR_CODES } from '../errors.ts';
@@ -15,10 +18,12 @@ import { adoptCommand } from './adopt-command.ts';
 import { revertCommand } from './revert-command.ts';
 import { pinCommand } from './pin-command.ts';
 import { pinsCommand } from './pins-command.ts';
+import { packageVersion } from './version.ts';
 
 export function buildProgram(): Command {
   const program = new Command('bridle')
     .description('Evolve the harness around a frozen LLM agent: evaluate, evolve, review, pin.')
+    .version(packageVersion(), '-v, --version', 'print the version')
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text.trimEnd().split('\n')[0]!.replace(/^error: /, 'bridle: ') + '\n') });
   const commands = [

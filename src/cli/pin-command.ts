@@ -1,7 +1,7 @@
 /** `bridle pin <env> <rev> [--as <name>]`: pin the harness at a revision for production. */
 import { printResult } from './format.ts';
 import { Command } from 'commander';
-import { DEFAULT_PIN, pinHarness, type PinRecord, type PinResult } from '../store/pins.ts';
+import type { PinRecord, PinResult } from '../store/pins.ts';
 import { rate, shortDate } from '../review/text.ts';
 import { labelBackboneId } from '../models/sim/index.ts';
 
@@ -37,10 +37,11 @@ export function pinCommand(): Command {
     .description('Pin the harness of an environment at a revision: an annotated tag bridle/<env>/<name> holding its content hash and validated scores.')
     .argument('<env>', 'environment, e.g. retail')
     .argument('<rev>', 'any revision git accepts, e.g. HEAD or a sha')
-    .option('--as <name>', 'pin name', DEFAULT_PIN)
+    .option('--as <name>', 'pin name (default: production)')
     .option('--json', 'print machine-readable JSON')
-    .action(async (environment: string, rev: string, flags: { as: string; json?: boolean }) => {
-      const result = await pinHarness({ environment, rev, name: flags.as });
+    .action(async (environment: string, rev: string, flags: { as?: string; json?: boolean }) => {
+      const { pinHarness } = await import('../store/pins.ts');
+      const result = await pinHarness({ environment, rev, ...(flags.as === undefined ? {} : { name: flags.as }) });
       printResult(result, flags.json, formatPin);
     });
 }

@@ -1,8 +1,7 @@
 /** `bridle pins [env] [name]`: the pins, their earlier positions with dates, and whether each still checks out. */
 import { Command } from 'commander';
 import { resolve } from 'node:path';
-import { openRepository } from '../store/git/repository.ts';
-import { checkPin, listPins, readPin, type PinRecord } from '../store/pins.ts';
+import type { PinRecord } from '../store/pins.ts';
 import { shortDate } from '../review/text.ts';
 import { pinnedScores } from './pin-command.ts';
 import { table, printResult } from './format.ts';
@@ -39,6 +38,7 @@ export function pinsCommand(): Command {
     .argument('[name]', 'only this pin (and its history)')
     .option('--json', 'print machine-readable JSON')
     .action(async (environment: string | undefined, name: string | undefined, flags: { json?: boolean }) => {
+      const [{ openRepository }, { checkPin, listPins, readPin }] = await Promise.all([import('../store/git/repository.ts'), import('../store/pins.ts')]);
       const root = resolve(process.cwd());
       const repository = await openRepository(root);
       // Naming a pin that does not exist is an error (UNKNOWN_PIN lists the environment's pins).

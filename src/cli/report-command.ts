@@ -1,7 +1,6 @@
 /** `bridle report <run-id>`: write a run's self-contained HTML report and print its path. */
 import { Command } from 'commander';
 import { relative, resolve } from 'node:path';
-import { writeRunReport } from '../report/index.ts';
 
 interface ReportFlags {
   out?: string;
@@ -19,6 +18,7 @@ export function reportCommand(): Command {
     .option('--out <file>', 'where to write the HTML (default: .bridle/runs/<run-id>/report.html)')
     .option('--json', 'print machine-readable JSON')
     .action(async (runId: string, flags: ReportFlags) => {
+      const { writeRunReport } = await import('../report/index.ts');
       const root = resolve(process.cwd());
       const written = await writeRunReport({ root, runId, ...(flags.out ? { out: flags.out } : {}) });
       if (flags.json) {

@@ -1,7 +1,7 @@
 /** `bridle revert <commit>`: take one accepted module change back out of the current branch. */
 import { printResult } from './format.ts';
 import { Command } from 'commander';
-import { revertCommit, type RevertResult } from '../review/revert.ts';
+import type { RevertResult } from '../review/revert.ts';
 
 /** What `bridle revert` prints. */
 export function formatRevert(result: RevertResult): string {
@@ -21,6 +21,7 @@ export function revertCommand(): Command {
     .argument('<commit>', 'the harness commit to revert (any revision git accepts)')
     .option('--json', 'print machine-readable JSON')
     .action(async (rev: string, flags: { json?: boolean }) => {
+      const { revertCommit } = await import('../review/revert.ts');
       const result = await revertCommit(rev);
       printResult(result, flags.json, formatRevert);
     });

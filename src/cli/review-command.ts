@@ -1,6 +1,5 @@
 /** `bridle review [run-id]`: the evolve runs, or one run's accepted commits, as a table or JSON. */
 import { Command } from 'commander';
-import { reviewRun, reviewRuns } from '../review/review.ts';
 import type { RunSummary } from '../review/runs.ts';
 import { fit } from '../review/side-by-side.ts';
 import { deltaWithInterval, rate, shortDate } from '../review/text.ts';
@@ -69,6 +68,7 @@ export function reviewCommand(): Command {
     .argument('[run-id]', 'the run whose commits to list (default: list the runs)')
     .option('--json', 'print machine-readable JSON')
     .action(async (runId: string | undefined, flags: { json?: boolean }) => {
+      const { reviewRun, reviewRuns } = await import('../review/review.ts');
       const result = runId === undefined ? await reviewRuns() : await reviewRun(runId);
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -3,7 +3,7 @@ import { candidateLabel } from '../store/candidates.ts';
 import { printResult } from './format.ts';
 import { Command } from 'commander';
 import { formatSideBySide, SIDE_BY_SIDE_WIDTH } from '../review/side-by-side.ts';
-import { showCommit, type ShownCommit } from '../review/show.ts';
+import type { ShownCommit } from '../review/show.ts';
 import { shortDate } from '../review/text.ts';
 
 /** Everything `bridle show` prints, in reading order. */
@@ -38,6 +38,7 @@ export function showCommand(): Command {
     .argument('<commit>', 'any revision git accepts: a sha prefix, bridle/retail/<run-id>~1, a tag')
     .option('--json', 'print machine-readable JSON (the fixed episode as full trajectories)')
     .action(async (rev: string, flags: { json?: boolean }) => {
+      const { showCommit } = await import('../review/show.ts');
       const shown = await showCommit(rev);
       printResult(shown, flags.json, formatShow);
     });

@@ -176,8 +176,8 @@ export function parseConfig<Schema extends z.ZodType = typeof bridleConfigSchema
 }
 
 /**
- * Load the configuration of the project in `cwd`: `bridle.config.ts` (or .mts/.js/.mjs) through tsx,
- * validated. Without a file, the defaults.
+ * Load the configuration of the project in `cwd`: `bridle.config.ts` (or .mts/.js/.mjs), run by Node
+ * (through tsx only when Node cannot: see `importUserModule`), validated. Without a file, the defaults.
  */
 export async function loadConfig<Schema extends z.ZodType = typeof bridleConfigSchema>(
   cwd: string,

@@ -7,7 +7,7 @@ import { BridleError } from '../errors.ts';
 import { loadConfig } from '../config/index.ts';
 import { createProviderBackbone, isRealProviderId, REAL_PROVIDERS } from './providers.ts';
 import type { Budget } from './shared/budget.ts';
-import { createSimBackboneById, isSimId, SIM_PROFILES } from './sim/index.ts';
+import { createSimBackboneById, isSimId } from './sim/index.ts';
 
 /** Options for real providers (ignored by simulated backbones). Plain JSON: it crosses into workers. */
 export interface BackboneOptions {
@@ -19,7 +19,7 @@ export interface BackboneOptions {
   baseURL?: string;
 }
 
-export const DEFAULT_SIM_IDS = SIM_PROFILES.map((profile) => `sim/${profile.name}`);
+export { DEFAULT_SIM_IDS } from './sim/index.ts';
 
 /** Resolve a backbone id. Unknown ids and missing keys fail here, before any episode runs. */
 export async function resolveBackbone(id: string, options: BackboneOptions = {}, budget?: Budget): Promise<Backbone> {

@@ -1,5 +1,5 @@
 /**
- * `bridle.config.ts`: strict validation with messages that name the key and the fix, and loading through tsx.
+ * `bridle.config.ts`: strict validation with messages that name the key and the fix, and loading.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -94,7 +94,7 @@ describe('loadConfig', () => {
     expect(await loadConfig(await project({}))).toEqual(parseConfig({}));
   });
 
-  it('loads bridle.config.ts through tsx, with defineConfig and TypeScript syntax', async () => {
+  it('loads bridle.config.ts with defineConfig and TypeScript syntax', async () => {
     const configModule = pathToFileURL(join(process.cwd(), 'src/config/index.ts')).href;
     const cwd = await project({
       'bridle.config.ts': [

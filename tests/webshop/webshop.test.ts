@@ -17,7 +17,12 @@ const twoOptions = shop.tasks.find((task) => {
   const plan = shop.reset(task.id, 0).oracle();
   return plan.filter((step) => step.action.kind === 'call' && step.action.tool === 'select_option').length >= 2;
 })!;
-const itemOf = (plan: readonly OracleStep[]) => plan.find((step) => step.action.kind === 'call' && step.action.tool === 'view_item')!.action as { arguments: { item_id: string } };
+/** The argument of the plan's first call of `tool`. */
+function argumentOf(plan: readonly OracleStep[], tool: string, name: string, where: (args: Record<string, unknown>) => boolean = () => true): string {
+  for (const step of plan) if (step.action.kind === 'call' && step.action.tool === tool && where(step.action.arguments)) return String(step.action.arguments[name]);
+  throw new Error(`the plan has no ${tool} call`);
+}
+const itemOf = (plan: readonly OracleStep[]) => ({ arguments: { item_id: argumentOf(plan, 'view_item', 'item_id') } });
 
 describe('webshop', () => {
   it('pins the generated catalogue and task list for the default seed, and regenerates them identically', () => {
@@ -116,7 +121,7 @@ describe('webshop', () => {
     const itemId = itemOf(plan).arguments.item_id;
     const options = (JSON.parse(session.peek('view_item', { item_id: itemId }).output) as { options: Record<string, string[]> }).options;
     const [name, values] = Object.entries(options)[0]!;
-    const wanted = (plan.find((step) => step.action.kind === 'call' && step.action.arguments.option === name)!.action as { arguments: { value: string } }).arguments.value;
+    const wanted = argumentOf(plan, 'select_option', 'value', (args) => args.option === name);
     session.step('select_option', { item_id: itemId, option: name, value: values.find((value) => value !== wanted)! });
     play(session, session.oracle());
     expect(session.verify().success).toBe(true);

@@ -13,6 +13,9 @@ export { ORACLE_PROFILE, SIM_PROFILES, type SimProfile } from './profiles.ts';
 /** The perfect simulated agent (the environment oracle's actions, uncorrupted). */
 export const ORACLE_BACKBONE_ID = 'sim/oracle';
 
+/** The default backbones of an evaluation: every simulated profile. */
+export const DEFAULT_SIM_IDS: string[] = SIM_PROFILES.map((profile) => `sim/${profile.name}`);
+
 const SIM_PREFIX = 'sim/';
 
 /** Rough token estimate (4 characters a token), marked as an estimate on the trajectory. */
