@@ -4,6 +4,7 @@
  */
 import type { EnvironmentFactory } from '../src/contracts/environment.ts';
 import { createHousehold } from './household/index.ts';
+import { createOs } from './os/index.ts';
 import { createRetail } from './retail/index.ts';
 import { createWebshop } from './webshop/index.ts';
 
@@ -28,6 +29,10 @@ export const BUILTIN_ENVIRONMENTS: Readonly<Record<string, BuiltinEnvironment>> 
   household: {
     create: createHousehold,
     summary: 'An ALFWorld-like text world: find, clean, heat, cool and place objects in generated rooms, 50 steps (ours).',
+  },
+  os: {
+    create: createOs,
+    summary: 'Shell tasks on a simulated Linux machine (just-bash, generated file trees), AgentBench OS style (ours).',
   },
   webshop: {
     create: createWebshop,

@@ -37,6 +37,9 @@ export type BridleErrorCode =
   | 'SANDBOX_INVALID_RESULT'
   | 'SANDBOX_LOAD_FAILED'
   | 'SANDBOX_WORKER_CRASH'
+  // the run store engineers read: refusals are answered to the engineer as tool results
+  | 'STORE_SPLIT_REFUSED'
+  | 'STORE_NOT_FOUND'
   | 'INTERNAL';
 
 const MARKER = Symbol.for('bridle.error');

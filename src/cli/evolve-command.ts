@@ -1,6 +1,6 @@
 /** `bridle evolve`: run the meta-loop and print the accepted commits and the held-out table. */
 import { candidateLabel } from '../store/candidates.ts';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { EvolveResult } from '../meta/evolve/index.ts';
 import { DEFAULT_HELDOUT_BACKBONES, DEFAULT_TRAIN_BACKBONES, type EvolveProgress } from '../meta/evolve/options.ts';
 import { percent } from '../agent/metrics.ts';
@@ -13,6 +13,11 @@ interface EvolveFlags {
   train?: string[];
   heldout?: string[];
   engineer?: string;
+  engineerMode?: 'auto' | 'single' | 'agent';
+  engineerTurns?: number;
+  engineerExperiments?: number;
+  proposalMaxTokens?: number;
+  proposalMaxCost?: string;
   iterations?: number;
   trials?: number;
   trainTrials?: number;
@@ -75,7 +80,7 @@ export function formatEvolveResult(result: EvolveResult): string {
   const meanAfter = heldout.reduce((sum, row) => sum + row.after, 0) / Math.max(1, heldout.length);
   const lines = [
     `bridle evolve: run ${result.runId} on branch ${result.branch}`,
-    `stopped: ${result.stopReason}; ${result.iterations} iterations in ${result.minutes.toFixed(1)} min; engineer ${result.engineer.id} (${result.engineer.tokens} tokens${result.engineer.costUsd ? `, $${result.engineer.costUsd.toFixed(2)}` : ''})`,
+    `stopped: ${result.stopReason}; ${result.iterations} iterations in ${result.minutes.toFixed(1)} min; engineer ${result.engineer.id}${result.engineer.kind && result.engineer.kind !== 'heuristic' ? ` [${result.engineer.kind}]` : ''} (${result.engineer.tokens} tokens${result.engineer.costUsd ? `, $${result.engineer.costUsd.toFixed(2)}` : ''})`,
     '',
     `accepted commits (${result.commits.length}):`,
     ...(result.commits.length ? result.commits.map((commit) => `  ${commit.sha.slice(0, 10)}  ${commit.subject}`) : ['  (none)']),
@@ -101,7 +106,12 @@ export function evolveCommand(): Command {
     .option('--data <dir>', 'the data folder of a peer benchmark (or data: in bridle.config.ts)')
     .option('--train <ids>', `backbones whose trajectories the engineer reads (default: ${DEFAULT_TRAIN_BACKBONES.join(',')})`, listOption)
     .option('--heldout <ids>', `backbones the gate validates on (default: ${DEFAULT_HELDOUT_BACKBONES.join(',')})`, listOption)
-    .option('--engineer <id>', 'heuristic (offline, default) or a backbone id, e.g. anthropic/claude-sonnet-4-5')
+    .option('--engineer <id>', 'heuristic (offline, default), a backbone id (anthropic/claude-sonnet-4-5, openai/<model>), or a coding agent (claude-code/<model>, codex/<model>)')
+    .addOption(new Option('--engineer-mode <mode>', 'LLM engineer: single (one answer per proposal), agent (tools over the run store, try_candidate), auto (default: agent when the budget allows)').choices(['auto', 'single', 'agent']))
+    .option('--engineer-turns <n>', 'agent engineer: most model turns per proposal (default 24)', integerOption('--engineer-turns', 2))
+    .option('--engineer-experiments <n>', 'agent and coding-agent engineers: most try_candidate experiments per proposal (default 4)', integerOption('--engineer-experiments', 0))
+    .option('--proposal-max-tokens <n>', 'agent and coding-agent engineers: most tokens per proposal (default 400000)', integerOption('--proposal-max-tokens', 1000))
+    .option('--proposal-max-cost <usd>', 'agent and coding-agent engineers: most US dollars per proposal', numberOption('--proposal-max-cost'))
     .option('--iterations <n>', 'iteration budget (default 6)', integerOption('--iterations', 1))
     .option('--trials <n>', 'trials per task on validation and test (default 3)', integerOption('--trials', 1))
     .option('--train-trials <n>', 'trials per task on train (default 3)', integerOption('--train-trials', 1))
@@ -126,6 +136,11 @@ export function evolveCommand(): Command {
         ...(flags.train ? { train: flags.train } : {}),
         ...(flags.heldout ? { heldout: flags.heldout } : {}),
         ...(flags.engineer ? { engineer: flags.engineer } : {}),
+        ...(flags.engineerMode ? { engineerMode: flags.engineerMode } : {}),
+        ...(flags.engineerTurns ? { engineerTurns: flags.engineerTurns } : {}),
+        ...(flags.engineerExperiments !== undefined ? { engineerExperiments: flags.engineerExperiments } : {}),
+        ...(flags.proposalMaxTokens ? { proposalMaxTokens: flags.proposalMaxTokens } : {}),
+        ...(flags.proposalMaxCost ? { proposalMaxCostUsd: Number(flags.proposalMaxCost) } : {}),
         ...(flags.iterations ? { iterations: flags.iterations } : {}),
         ...(flags.trials ? { trials: flags.trials } : {}),
         ...(flags.trainTrials ? { trainTrials: flags.trainTrials } : {}),

@@ -155,6 +155,16 @@ export const evolveSettingsSchema = z.strictObject({
   pruning: z.boolean().optional(),
   /** Worker processes (`--workers`). */
   workers: z.int().positive().optional(),
+  /** LLM engineer mode: "single", "agent", or "auto" (agent when the budget allows; `--engineer-mode`). */
+  engineerMode: z.enum(['auto', 'single', 'agent']).optional(),
+  /** Agent engineer: most model turns per proposal (`--engineer-turns`). */
+  engineerTurns: z.int().min(2).max(200).optional(),
+  /** Agent and coding-agent engineers: most try_candidate experiments per proposal (`--engineer-experiments`). */
+  engineerExperiments: z.int().min(0).max(50).optional(),
+  /** Agent and coding-agent engineers: most tokens per proposal (`--proposal-max-tokens`). */
+  proposalMaxTokens: z.int().min(1000).optional(),
+  /** Agent and coding-agent engineers: most US dollars per proposal (`--proposal-max-cost`). */
+  proposalMaxCostUsd: z.number().positive().optional(),
 });
 
 /** An environment name as used on the command line. */
@@ -184,7 +194,7 @@ export const bridleConfigSchema = z.strictObject({
       }
     })
     .default({}),
-  /** The engineer: "heuristic" or a backbone id such as "anthropic/claude-sonnet-4-5". */
+  /** The engineer: "heuristic", a backbone id such as "anthropic/claude-sonnet-4-5", or a coding agent ("claude-code/<model>", "codex/<model>"). */
   engineer: z.string().min(1).optional(),
   /** Run limits. */
   budgets: budgetsSchema.default({}),

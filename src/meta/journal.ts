@@ -14,6 +14,16 @@ export const JOURNAL_VERSION = 1 as const;
 const scoreSchema = z.record(z.string(), z.number());
 const fileSchema = z.object({ file: z.string(), source: z.string() });
 
+/** An engineer's spend on one answer (tool calls and experiments for agents). */
+const usageSchema = z.object({
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  calls: z.number(),
+  costUsd: z.number().optional(),
+  toolCalls: z.number().optional(),
+  experiments: z.number().optional(),
+});
+
 const backboneComparisonSchema = z.object({
   backbone: z.string(),
   simulated: z.boolean(),
@@ -49,7 +59,7 @@ export const journalEventSchema = z.discriminatedUnion('type', [
     files: z.array(fileSchema),
     remove: z.array(z.string()),
     order: z.array(z.string()),
-    usage: z.object({ inputTokens: z.number(), outputTokens: z.number(), calls: z.number(), costUsd: z.number().optional() }),
+    usage: usageSchema,
     ms: z.number(),
   }),
   z.object({
@@ -65,7 +75,29 @@ export const journalEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('candidate-accepted'), iteration: z.number(), candidate: z.number(), verdict: verdictSchema, ms: z.number() }),
   z.object({ type: z.literal('commit-start'), iteration: z.number(), candidate: z.number(), message: z.string() }),
   z.object({ type: z.literal('commit-done'), iteration: z.number(), candidate: z.number(), sha: z.string() }),
-  z.object({ type: z.literal('no-proposal'), iteration: z.number(), group: z.string() }),
+  z.object({
+    type: z.literal('no-proposal'),
+    iteration: z.number(),
+    group: z.string(),
+    /** The candidate number the attempt used, when it ran experiments (the number is then spent). */
+    candidate: z.number().optional(),
+    reason: z.string().optional(),
+    usage: usageSchema.optional(),
+  }),
+  z.object({
+    type: z.literal('engineer-experiment'),
+    iteration: z.number(),
+    candidate: z.number(),
+    experiment: z.number(),
+    files: z.array(z.string()),
+    remove: z.array(z.string()),
+    stage: z.enum(['refused', 'check', 'replay', 'screen', 'done']),
+    ok: z.boolean(),
+    message: z.string(),
+    train: z.object({ head: scoreSchema, draft: scoreSchema }).optional(),
+    diagnostics: z.number(),
+    ms: z.number(),
+  }),
   z.object({ type: z.literal('iteration-end'), iteration: z.number(), accepted: z.boolean(), ms: z.number() }),
   z.object({ type: z.literal('run-end'), reason: z.string(), summary: z.record(z.string(), z.unknown()) }),
 ]);

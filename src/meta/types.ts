@@ -6,6 +6,8 @@ import type { ToolSchema } from '../harness/api.ts';
 import type { Trajectory } from '../agent/trajectory.ts';
 import type { HarnessFile } from '../store/harness-files.ts';
 import type { CompiledHarness } from '../../sandboxes/types.ts';
+import type { RunStore } from './store/run-store.ts';
+import type { Message } from '../contracts/backbone.ts';
 
 /** The public face of an environment, as an engineer sees it. */
 export interface EnvironmentBrief {
@@ -90,14 +92,61 @@ export interface EngineerRequest {
    * Train only: engineers never see validation or test episodes.
    */
   train: readonly Trajectory[];
+  /** The run store and the experiment tool, for engineers that browse and experiment (agents). */
+  workbench?: EngineerWorkbench;
+}
+
+/** A draft harness change to try: like a proposal, without a summary. */
+export interface ExperimentDraft {
+  files: HarnessFile[];
+  remove?: string[];
+  order?: string[];
+}
+
+/** What one `try_candidate` call found: check diagnostics and train scores, never validation or test. */
+export interface ExperimentReport {
+  /** 1-based number of the experiment within the proposal. */
+  experiment: number;
+  /** How far it got: refused (budget), check, replay, screen, or done (passed all three). */
+  stage: 'refused' | 'check' | 'replay' | 'screen' | 'done';
+  /** True when it passed the check and the replay and beat HEAD on train. */
+  ok: boolean;
+  /** One line. */
+  message: string;
+  /** Check diagnostics or replay findings. */
+  diagnostics: string[];
+  /** Train success per train backbone: HEAD and the draft (same tasks, trials and seeds). */
+  train?: { head: Record<string, number>; draft: Record<string, number>; headMean: number; draftMean: number };
+  /** On how many of the failure group's train tasks the changed modules fired during the screen. */
+  activation?: { groupTasks: number; firedOn: number };
+  /** The store source holding the screen's train trajectories (`experiment-N`). */
+  trajectories?: string;
+  /** Experiments left for this proposal. */
+  remaining: number;
+}
+
+/** The run store and the experiment tool, given to an engineer for one proposal. */
+export interface EngineerWorkbench {
+  store: RunStore;
+  /** Check, replay and screen a draft on train (counted against `maxExperiments`). */
+  tryCandidate(draft: ExperimentDraft): Promise<ExperimentReport>;
+  /** Most experiments this proposal may run. */
+  readonly maxExperiments: number;
+  /** Experiments run so far for this proposal. */
+  experiments(): number;
 }
 
 /** Token and call accounting of one engineer answer. */
 export interface EngineerUsage {
   inputTokens: number;
   outputTokens: number;
+  /** Model calls (turns). */
   calls: number;
   costUsd?: number;
+  /** Tool calls the engineer made (agents: store reads, experiments, submit). */
+  toolCalls?: number;
+  /** `try_candidate` experiments it ran. */
+  experiments?: number;
 }
 
 /** An engineer's answer: files to add or replace, files to delete. */
@@ -111,16 +160,27 @@ export interface Proposal {
   /** One line: what the change does. */
   summary: string;
   usage: EngineerUsage;
+  /** The conversation that produced it (agents), kept beside the candidate for review; train data only. */
+  transcript?: readonly Message[];
 }
+
+/** How an engineer works. */
+export type EngineerKind = 'heuristic' | 'single' | 'agent' | 'coding-agent';
 
 /** Writes harness modules from failures. */
 export interface Engineer {
   /** "heuristic" or a backbone id such as "anthropic/claude-sonnet-4-5". */
   readonly id: string;
+  /** How it works, for provenance: one answer per call (`single`), tools over the run store (`agent`), a coding agent in a scratch folder, or templates (`heuristic`). */
+  readonly kind?: EngineerKind;
+  /** The model behind it, when there is one (for commit trailers). */
+  readonly model?: string;
   /** Propose a change for the request's failure group; null when it has nothing (more) to offer. */
   propose(request: EngineerRequest): Promise<Proposal | null>;
   /** Fix a proposal that failed the check, given its diagnostics; null when it cannot. */
   repair(request: EngineerRequest, proposal: Proposal, diagnostics: readonly string[]): Promise<Proposal | null>;
+  /** Release what it holds (scratch folders); called once when the run ends. */
+  close?(): Promise<void>;
 }
 
 /** The result of checking a whole candidate harness (the proposal applied to HEAD). */

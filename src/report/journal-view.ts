@@ -158,6 +158,8 @@ export function candidateRows(events: readonly JournalEvent[]): ReportCandidate[
           reason: 'not judged (the run stopped first)',
           diagnostics: [],
           tokens: event.usage.inputTokens + event.usage.outputTokens,
+          ...(event.usage.toolCalls === undefined ? {} : { toolCalls: event.usage.toolCalls }),
+          ...(event.usage.experiments === undefined ? {} : { experiments: event.usage.experiments }),
         });
         break;
       case 'candidate-rejected':

@@ -104,6 +104,10 @@ export interface ReportCandidate {
   delta?: { delta: number; interval: [number, number] };
   /** Engineer tokens spent on it. */
   tokens: number;
+  /** Tool calls the engineer made for it (agents). */
+  toolCalls?: number;
+  /** try_candidate experiments the engineer ran for it (agents). */
+  experiments?: number;
   /** The commit it became, if accepted and committed. */
   sha?: string;
 }

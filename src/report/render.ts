@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { lineChart } from './chart.ts';
 import { html, jsonForScript, scriptHash, trustedHtml, type SafeHtml } from './html.ts';
 import type { BackboneLabel, BackboneSeries, ReportCandidate, ReportCommit, RunReport } from './model.ts';
+import { engineerSpend } from '../review/text.ts';
 
 const STYLE = readFileSync(new URL('./assets/report.css', import.meta.url), 'utf8');
 const VIEWER = readFileSync(new URL('./assets/viewer.js', import.meta.url), 'utf8');
@@ -133,6 +134,7 @@ function commitItem(commit: ReportCommit): SafeHtml {
     commit.iteration !== undefined ? html`<span>iteration ${commit.iteration}</span>` : null,
     commit.candidate !== undefined ? html`<span>candidate ${candidateLabel(commit.candidate)}</span>` : null,
     info ? html`<span>engineer ${info.engineer}</span>` : null,
+    info?.engineerSpend ? html`<span class="spend">engineer spend ${engineerSpend(info.engineerSpend)}</span>` : null,
     commit.date ? html`<span>${commit.date}</span>` : null,
   ]}</div>
 ${info && info.summary ? html`<p class="summary">${info.summary}</p>` : null}
@@ -175,7 +177,7 @@ ${row.diagnostics.length > 0 ? html`<details><summary>diagnostics (${row.diagnos
 ${row.files.map(
   (file) => html`<details><summary>source: ${file.file}</summary><pre class="source">${file.source}</pre>${file.omittedCharacters > 0 ? html`<p class="omitted">… ${file.omittedCharacters} more characters left out.</p>` : null}</details>`,
 )}</td>
-<td class="number">${row.tokens}</td></tr>`;
+<td class="number">${row.tokens}${row.toolCalls !== undefined ? html`<div class="spend">${row.toolCalls} tool calls · ${row.experiments ?? 0} experiments</div>` : null}</td></tr>`;
 }
 
 function candidatesSection(report: RunReport): SafeHtml | null {

@@ -1,5 +1,5 @@
 /** Small text pieces the review verbs print the same way everywhere. */
-import type { HarnessCommitInfo } from '../store/git/commit-message.ts';
+import type { EngineerSpend, HarnessCommitInfo } from '../store/git/commit-message.ts';
 
 /** `2025-01-01 12:30` (UTC) from an ISO date; `—` when unknown. */
 export function shortDate(iso: string | undefined): string {
@@ -29,3 +29,26 @@ export function backboneName(backbone: string, simulated: boolean): string {
   return simulated ? `${backbone} (simulated)` : backbone;
 }
 
+
+/** `12.3k` for token counts. */
+function tokens(count: number): string {
+  return count >= 1000 ? `${(Math.round(count / 100) / 10).toFixed(1)}k` : String(count);
+}
+
+/**
+ * What an engineer spent on a commit: `agent claude-sonnet-4-5 · 61.2k+4.2k tok · $0.2469 · 9 calls · 14 tool calls · 2 experiments`;
+ * `—` for commits without spend trailers (the heuristic engineer, pruning, or older commits).
+ */
+export function engineerSpend(spend: EngineerSpend | undefined): string {
+  if (!spend) return '—';
+  return [
+    [spend.kind, spend.model].filter(Boolean).join(' '),
+    `${tokens(spend.inputTokens)}+${tokens(spend.outputTokens)} tok`,
+    spend.costUsd === undefined ? 'cost unknown' : `$${spend.costUsd.toFixed(4)}`,
+    `${spend.calls} call${spend.calls === 1 ? '' : 's'}`,
+    `${spend.toolCalls} tool call${spend.toolCalls === 1 ? '' : 's'}`,
+    `${spend.experiments} experiment${spend.experiments === 1 ? '' : 's'}`,
+  ]
+    .filter((part) => part !== '')
+    .join(' · ');
+}

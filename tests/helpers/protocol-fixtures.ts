@@ -100,3 +100,48 @@ export const TEST_TOOLS: ToolSchema[] = [
     readOnly: false,
   },
 ];
+
+/**
+ * A Messages API message (as `anthropicMessage` makes it) as the server-sent events a streaming client
+ * reads: message_start, one start/delta/stop per content block, message_delta with the stop reason and
+ * the output tokens, message_stop. (Claude Code always streams.)
+ */
+export function anthropicStream(message: Record<string, unknown>): string {
+  const events: string[] = [];
+  const event = (type: string, data: Record<string, unknown>) => events.push(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+  const usage = message.usage as { input_tokens: number; output_tokens: number };
+  event('message_start', { message: { ...message, content: [], stop_reason: null, usage: { ...usage, output_tokens: 1 } } });
+  (message.content as { type: string; text?: string; id?: string; name?: string; input?: unknown }[]).forEach((block, index) => {
+    if (block.type === 'text') {
+      event('content_block_start', { index, content_block: { type: 'text', text: '' } });
+      event('content_block_delta', { index, delta: { type: 'text_delta', text: block.text } });
+    } else {
+      event('content_block_start', { index, content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} } });
+      event('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: JSON.stringify(block.input) } });
+    }
+    event('content_block_stop', { index });
+  });
+  event('message_delta', { delta: { stop_reason: message.stop_reason, stop_sequence: null }, usage: { output_tokens: usage.output_tokens } });
+  event('message_stop', {});
+  return events.join('');
+}
+
+/**
+ * A Responses API turn (what Codex reads) as server-sent events: one output item, function call or
+ * assistant message, then `response.completed` with the usage.
+ */
+export function responsesStream(turn: number, item: { type: 'function_call'; name: string; arguments: string } | { type: 'message'; text: string }, usage = { input: 100, output: 20 }): string {
+  const full =
+    item.type === 'function_call'
+      ? { id: `fc_${turn}`, type: 'function_call', status: 'completed', call_id: `call_${turn}`, name: item.name, arguments: item.arguments }
+      : { id: `msg_${turn}`, type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: item.text, annotations: [] }] };
+  const event = (type: string, data: Record<string, unknown>) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+  return [
+    event('response.created', { response: { id: `resp_${turn}`, object: 'response', status: 'in_progress', output: [] } }),
+    event('response.output_item.added', { output_index: 0, item: full }),
+    event('response.output_item.done', { output_index: 0, item: full }),
+    event('response.completed', {
+      response: { id: `resp_${turn}`, object: 'response', status: 'completed', output: [full], usage: { input_tokens: usage.input, input_tokens_details: { cached_tokens: 0 }, output_tokens: usage.output, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: usage.input + usage.output } },
+    }),
+  ].join('');
+}

@@ -1,8 +1,9 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCliAsync } from '../helpers/cli.ts';
 import { anthropicMessage } from '../helpers/protocol-fixtures.ts';
+import { estimateInputTokens } from '../helpers/prompt-size.ts';
 import { git, temporaryProject } from '../helpers/repos.ts';
 import { startScriptedServer, type RecordedRequest, type ScriptedServer } from '../helpers/scripted-server.ts';
 
@@ -19,17 +20,20 @@ function isRepair(request: RecordedRequest): boolean {
 }
 
 let server: ScriptedServer | undefined;
+const projects: string[] = [];
 afterEach(async () => {
   await server?.close();
   server = undefined;
+  while (projects.length > 0) rmSync(projects.pop()!, { recursive: true, force: true });
 });
 
 async function evolveWith(script: (request: RecordedRequest) => Record<string, unknown>) {
   server = await startScriptedServer((request) => ({ body: script(request) }));
   const { root, env } = temporaryProject('bridle-llm-');
+  projects.push(root);
   await runCliAsync(['init'], root, env);
   const result = await runCliAsync(
-    ['evolve', '--env', 'retail', '--engineer', 'anthropic/claude-test', '--iterations', '1', '--trials', '1', '--train-trials', '1', '--no-pruning', '--json'],
+    ['evolve', '--env', 'retail', '--engineer', 'anthropic/claude-test', '--engineer-mode', 'single', '--iterations', '1', '--trials', '1', '--train-trials', '1', '--no-pruning', '--json'],
     root,
     { ...env, ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: server.url },
   );
@@ -60,6 +64,10 @@ describe('bridle evolve --engineer anthropic/<model> against a local Messages AP
     const branch = `bridle/retail/${output.runId}`;
     expect(git(root, ['log', '-1', '--format=%B', branch])).toMatch(/^Bridle-Engineer: anthropic\/claude-test/m);
     expect(git(root, ['show', `${branch}:harnesses/retail/tolerant-parse.ts`])).toBe(GOOD_MODULE.trimEnd());
+    if (process.env.BRIDLE_MEASURE_PROMPTS) {
+      const sizes = requests.map((request) => estimateInputTokens(request.body));
+      console.log(`single-shot engineer prompt size (estimated input tokens per request): ${sizes.join(', ')} (proposal, repair, then the next groups' proposals)`);
+    }
   }, 120_000);
 
   it('rejects an irreparable module with its diagnostics and commits nothing', async () => {

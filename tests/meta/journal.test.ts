@@ -51,6 +51,24 @@ describe('run journal', () => {
     expect(redo.lastCandidate).toBe(2); // the cut-off iteration's candidates are numbered again on the redo
   });
 
+  it('counts what engineers spent on answers that proposed nothing, and the numbers their experiments used', () => {
+    const spent = { inputTokens: 9000, outputTokens: 500, calls: 6, costUsd: 0.04, toolCalls: 9, experiments: 2 };
+    const events: JournalEvent[] = [
+      { type: 'iteration-start', iteration: 1, head: 'a' },
+      { type: 'engineer-experiment', iteration: 1, candidate: 1, experiment: 1, files: ['a.ts'], remove: [], stage: 'check', ok: false, message: 'type check failed', diagnostics: 1, ms: 1 },
+      { type: 'engineer-experiment', iteration: 1, candidate: 1, experiment: 2, files: ['a.ts'], remove: [], stage: 'screen', ok: false, message: 'does not beat HEAD', train: { head: { 'sim/mixed': 0.5 }, draft: { 'sim/mixed': 0.4 } }, diagnostics: 0, ms: 1 },
+      { type: 'no-proposal', iteration: 1, group: 'loop', candidate: 1, reason: 'no submission within 24 turns', usage: spent },
+      { type: 'no-proposal', iteration: 1, group: 'parse:x' },
+      proposed(1, 2, 'give-up'),
+      { type: 'candidate-rejected', iteration: 1, candidate: 2, stage: 'screen', reason: 'no', ms: 1 },
+      { type: 'iteration-end', iteration: 1, accepted: false, ms: 1 },
+    ];
+    const state = replayJournal(events);
+    expect(state.lastCandidate).toBe(2);
+    expect(state.engineerTokens).toBe(9500 + 15); // the answer that proposed nothing, and candidate 2
+    expect(state.engineerCostUsd).toBeCloseTo(0.04);
+  });
+
   it('parses fault-injection points', () => {
     expect(parseFaultInjection('commit-start:2')).toEqual({ type: 'commit-start', count: 2 });
     expect(parseFaultInjection(undefined)).toBeUndefined();

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { formatPinMessage, parsePinMessage, type PinMessage } from '../../src/store/pins.ts';
 import { columns, fit, formatSideBySide, formatStep } from '../../src/review/side-by-side.ts';
 import { revertManifest } from '../../src/review/revert.ts';
+import { engineerSpend } from '../../src/review/text.ts';
+import { formatRun } from '../../src/cli/review-command.ts';
 import type { StepRecord, Trajectory } from '../../src/agent/trajectory.ts';
 
 const PIN: PinMessage = {
@@ -124,5 +126,30 @@ describe('revert merges harness.json', () => {
   it('puts back a module the reverted commit removed, after the one it followed', () => {
     const merged = revertManifest({ ...base, modules: ['a.ts', 'c.ts', 'd.ts'] }, { ...base, modules: ['a.ts', 'b.ts', 'c.ts'] }, { ...base, modules: ['a.ts', 'c.ts'] });
     expect(merged.modules).toEqual(['a.ts', 'b.ts', 'c.ts', 'd.ts']);
+  });
+});
+
+describe('engineer spend in review', () => {
+  it('shows a commit\'s engineer, model and spend, and a dash for commits without spend trailers', () => {
+    const spend = { kind: 'agent', model: 'claude-sonnet-4-5', inputTokens: 61234, outputTokens: 4210, costUsd: 0.2469, calls: 9, toolCalls: 14, experiments: 2 };
+    expect(engineerSpend(spend)).toBe('agent claude-sonnet-4-5 · 61.2k+4.2k tok · $0.2469 · 9 calls · 14 tool calls · 2 experiments');
+    expect(engineerSpend({ ...spend, costUsd: undefined, experiments: 1, calls: 1, toolCalls: 1, inputTokens: 900 } as never)).toBe('agent claude-sonnet-4-5 · 900+4.2k tok · cost unknown · 1 call · 1 tool call · 1 experiment');
+    expect(engineerSpend(undefined)).toBe('—');
+    const info = (engineerSpendTrailers?: typeof spend) => ({
+      environment: 'retail', module: 'x.ts', group: { signature: 'loop', title: 'loops' }, summary: '', engineer: 'anthropic/claude-sonnet-4-5', runId: 'r', candidate: 1,
+      heldout: [{ backbone: 'sim/rush', simulated: true, before: 0.5, after: 0.6, low: 1, high: 19 }], delta: 10, interval: [1, 19] as [number, number], validation: { tasks: 24, trials: 3 }, modules: ['x.ts'],
+      ...(engineerSpendTrailers ? { engineerSpend: engineerSpendTrailers } : {}),
+    });
+    const text = formatRun({
+      runId: 'r', environment: 'retail', branch: 'bridle/retail/r', base: undefined, commits: [
+        { sha: 'a'.repeat(40), subject: 's', date: '2025-01-01T00:00:00Z', info: info(spend) },
+        { sha: 'b'.repeat(40), subject: 's', date: '2025-01-01T00:00:00Z', info: info() },
+      ],
+      heldout: undefined, test: undefined, engineer: 'anthropic/claude-sonnet-4-5', date: undefined, status: 'not adopted', rejected: 0,
+    } as never);
+    expect(text).toContain('engineer spend');
+    expect(text).toContain('agent claude-sonnet-4-5 · 61.2k+4.2k tok · $0.2469 · 9 calls · 14 tool calls · 2 experiments');
+    expect(text.split('\n').find((line) => line.startsWith('aaaaaaaaaa'))).toMatch(/2025-01-01 00:00 {2}agent claude-sonnet-4-5 · /);
+    expect(text.split('\n').find((line) => line.startsWith('bbbbbbbbbb'))).toMatch(/2025-01-01 00:00 {2}—\s*$/);
   });
 });

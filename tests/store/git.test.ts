@@ -427,6 +427,52 @@ describe('commit message', () => {
     expect(parseHarnessCommit(message)?.group.title).toBe(`${title} second line`);
   });
 
+  it('names the engineer, its model and its spend in trailers, and reads them back', () => {
+    const spend = { kind: 'agent', model: 'claude-sonnet-4-5', inputTokens: 61234, outputTokens: 4210, costUsd: 0.2469, calls: 9, toolCalls: 14, experiments: 2 };
+    const info = commitInfo({ engineer: 'anthropic/claude-sonnet-4-5', engineerSpend: spend });
+    const message = formatHarnessCommit(info);
+    expect(message.split('\n\n').at(-1)!.split('\n').slice(-7)).toEqual([
+      'Bridle-Engineer-Kind: agent',
+      'Bridle-Engineer-Model: claude-sonnet-4-5',
+      'Bridle-Engineer-Tokens: 61234 in, 4210 out',
+      'Bridle-Engineer-Cost: $0.2469',
+      'Bridle-Engineer-Calls: 9',
+      'Bridle-Engineer-Tool-Calls: 14',
+      'Bridle-Engineer-Experiments: 2',
+    ]);
+    expect(parseHarnessCommit(message)).toEqual(info);
+    // An unknown price stays unknown, never $0.
+    const unpriced = formatHarnessCommit(commitInfo({ engineerSpend: { ...spend, costUsd: undefined } as never }));
+    expect(unpriced).toMatch(/^Bridle-Engineer-Cost: unknown$/m);
+    expect(parseHarnessCommit(unpriced)?.engineerSpend).toEqual({ kind: 'agent', model: 'claude-sonnet-4-5', inputTokens: 61234, outputTokens: 4210, calls: 9, toolCalls: 14, experiments: 2 });
+  });
+
+  it('still reads commits written before the spend trailers existed', () => {
+    // A commit message exactly as bridle wrote them before (from the README's real run).
+    const old = [
+      'harness(retail): policy-guard.ts — policy check failed: confirmation',
+      '',
+      'Failure group: policy check failed: confirmation',
+      'Signature: policy:confirmation',
+      '',
+      'Held-out success, 24 validation tasks × 3 trials, paired (difference in points [95% interval]):',
+      '  sim/scatter (simulated)   73.6% →  80.6%    +6.9 [+2.8, +12.5]',
+      '  mean                                        +6.9 [+2.8, +12.5]',
+      '',
+      'Bridle-Run: evolve-retail-20261125-070922',
+      'Bridle-Engineer: heuristic',
+      'Bridle-Candidate: 004',
+      'Bridle-Group: policy:confirmation',
+      'Bridle-Delta: +6.9',
+      'Bridle-Interval: [+2.8, +12.5]',
+      'Bridle-Heldout-Backbones: sim/scatter',
+      'Bridle-Modules: policy-guard.ts',
+    ].join('\n');
+    const parsed = parseHarnessCommit(old);
+    expect(parsed).toMatchObject({ engineer: 'heuristic', candidate: 4, delta: 6.9, modules: ['policy-guard.ts'] });
+    expect(parsed).not.toHaveProperty('engineerSpend');
+  });
+
   it('reads other commits as no harness commit', () => {
     expect(parseHarnessCommit('bridle: init')).toBeUndefined();
     expect(parseHarnessCommit('fix: a bug\n\nBridle-Run: r1')).toBeUndefined();

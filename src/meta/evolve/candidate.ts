@@ -15,15 +15,22 @@ import { judge, pairEpisodes, type GateVerdict } from '../gate.ts';
 import { analyzeReplay } from '../replay.ts';
 import type { EngineerRequest, FailureGroup, Proposal } from '../types.ts';
 import { evaluateHarness, meanSuccess, scoresOf, type EvolveContext } from './context.ts';
+import type { EvolvePhase } from './options.ts';
+import type { ExperimentRecord } from './experiment.ts';
+import { diffHarness } from '../store/diff.ts';
 
 export type CandidateOutcome =
   | { accepted: true; harness: HarnessSource; proposal: Proposal; verdict: GateVerdict; validation: { head: Trajectory[]; candidate: Trajectory[] } }
   | { accepted: false; stage: 'check' | 'replay' | 'screen' | 'activation' | 'gate'; reason: string; diagnostics?: string[] };
 
-function saveCandidate(context: EvolveContext, candidate: number, record: Record<string, unknown>, files: HarnessSource['files']): void {
+/** The engineer's conversation for a candidate (agents): every request it read and every call it made. */
+export const ENGINEER_TRANSCRIPT_FILE = 'engineer-transcript.json';
+
+function saveCandidate(context: EvolveContext, candidate: number, record: Record<string, unknown>, proposal: Pick<Proposal, 'files' | 'transcript'>): void {
   const directory = candidateDirectory(context.directory, candidate);
   mkdirSync(directory, { recursive: true });
-  for (const file of files) writeFileSync(join(directory, file.file), file.source);
+  for (const file of proposal.files) writeFileSync(join(directory, file.file), file.source);
+  if (proposal.transcript) writeFileAtomic(join(directory, ENGINEER_TRANSCRIPT_FILE), `${JSON.stringify(proposal.transcript, null, 1)}\n`);
   writeFileAtomic(join(directory, 'candidate.json'), `${JSON.stringify(record, null, 2)}\n`);
 }
 
@@ -38,6 +45,8 @@ export interface CandidateInput {
   /** Time the engineer took to propose, in ms. */
   proposeMs: number;
   request?: EngineerRequest;
+  /** The engineer's try_candidate calls for this proposal (its repair turns included), kept on its record. */
+  experiments?: () => readonly ExperimentRecord[];
 }
 
 export async function tryCandidate(context: EvolveContext, input: CandidateInput): Promise<CandidateOutcome> {
@@ -45,9 +54,17 @@ export async function tryCandidate(context: EvolveContext, input: CandidateInput
   const started = context.now();
   let proposal = input.proposal;
   const phase = (name: 'check' | 'replay' | 'screen' | 'validate', detail: string) => context.progress({ type: 'phase', iteration, phase: name, candidate, detail });
+  /** What every record holds besides its verdict: the HEAD it was judged against, the diff, the spend and the experiments. */
+  const provenance = (): Record<string, unknown> => ({
+    head: input.head.label,
+    remove: proposal.remove,
+    diff: diffHarness(input.head.files, applyProposal(input.head, proposal, 'diff').files),
+    usage: proposal.usage,
+    experiments: input.experiments?.() ?? [],
+  });
   const reject = (stage: Exclude<CandidateOutcome, { accepted: true }>['stage'], reason: string, diagnostics?: string[], extra: Record<string, unknown> = {}): CandidateOutcome => {
     context.journal.append({ type: 'candidate-rejected', iteration, candidate, stage, reason, ...(diagnostics ? { diagnostics } : {}), ms: context.now() - started });
-    saveCandidate(context, candidate, { candidate, kind: input.kind, group: input.group, summary: proposal.summary, stage, reason, diagnostics, ...extra }, proposal.files);
+    saveCandidate(context, candidate, { candidate, kind: input.kind, group: input.group, summary: proposal.summary, stage, reason, diagnostics, ...extra, ...provenance() }, proposal);
     context.progress({ type: 'candidate-result', iteration, candidate, accepted: false, stage, reason });
     return { accepted: false, stage, reason, ...(diagnostics ? { diagnostics } : {}) };
   };
@@ -83,9 +100,7 @@ export async function tryCandidate(context: EvolveContext, input: CandidateInput
   const changed = changedFiles(input.head, harness);
   if (input.kind === 'change') {
     phase('replay', 'replaying correct train episodes');
-    const replay = analyzeReplay(
-      await evaluateHarness(context, { label: `${candidateLabel(candidate)}-replay`, harness, backbones: [ORACLE_BACKBONE_ID], split: 'train', trials: 1, iteration, phase: 'replay', record: false }),
-    );
+    const replay = analyzeReplay(await oracleReplay(context, { label: `${candidateLabel(candidate)}-replay`, harness, iteration, phase: 'replay' }));
     if (!replay.ok) {
       return reject('replay', `blocks or alters correct actions (${replay.findings.length} findings)`, replay.findings.slice(0, 8).map((finding) => `${finding.taskId}: ${finding.problem}`));
     }
@@ -129,11 +144,16 @@ export async function tryCandidate(context: EvolveContext, input: CandidateInput
 
   function accept(finalVerdict: GateVerdict): CandidateOutcome {
     context.journal.append({ type: 'candidate-accepted', iteration, candidate, verdict: finalVerdict, ms: context.now() - started });
-    saveCandidate(context, candidate, { candidate, kind: input.kind, group: input.group, summary: proposal.summary, stage: 'accepted', reason: finalVerdict.reason, verdict: finalVerdict }, proposal.files);
+    saveCandidate(context, candidate, { candidate, kind: input.kind, group: input.group, summary: proposal.summary, stage: 'accepted', reason: finalVerdict.reason, verdict: finalVerdict, ...provenance() }, proposal);
     context.progress({ type: 'candidate-result', iteration, candidate, accepted: true, stage: 'gate', reason: finalVerdict.reason });
     writeChangedPairs(context.directory, candidate, pairEpisodes(head, after));
     return { accepted: true, harness, proposal, verdict: finalVerdict, validation: { head, candidate: after } };
   }
+}
+
+/** The oracle's correct actions on every train task, through a harness (the false-positive replay; train only). */
+export function oracleReplay(context: EvolveContext, input: { label: string; harness: HarnessSource; iteration: number; phase: EvolvePhase }): Promise<Trajectory[]> {
+  return evaluateHarness(context, { label: input.label, harness: input.harness, backbones: [ORACLE_BACKBONE_ID], split: 'train', trials: 1, iteration: input.iteration, phase: input.phase, record: false });
 }
 
 function addUsage(a: Proposal['usage'], b: Proposal['usage']): Proposal['usage'] {

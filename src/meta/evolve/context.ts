@@ -14,6 +14,7 @@ import type { HarnessSource } from '../../store/harness-files.ts';
 import { harnessContentHash } from '../../../sandboxes/compile.ts';
 import type { Journal } from '../journal.ts';
 import type { Engineer, EnvironmentBrief } from '../types.ts';
+import type { EngineerFailure } from '../engineers/llm/index.ts';
 import type { EvolvePhase, EvolveProgress, ResolvedEvolveOptions } from './options.ts';
 
 /** Checks a candidate harness (type-check, lint, leak scan, compile). */
@@ -53,6 +54,10 @@ export interface EvolveContext {
   /** Date of the run's base commit: commit dates derive from it, so reruns make identical commits. */
   baseDate: Date;
   cache: Map<string, Trajectory[]>;
+  /** Why the engineer's last answers were null (with what they spent), taken by the iteration. */
+  engineerFailures: EngineerFailure[];
+  /** The harness API source, as engineers read it. */
+  apiTypes: string;
 }
 
 /** Evaluate a harness (cached by content, backbones, split and trials) and record the trajectories. */

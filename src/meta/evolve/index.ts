@@ -23,7 +23,17 @@ import { openJournal, parseFaultInjection, readJournal } from '../journal.ts';
 import type { GateVerdict } from '../gate.ts';
 import { evaluateHarness, scoresOf, type EvolveContext } from './context.ts';
 import { commitCandidate, runIteration, budgetStop } from './iteration.ts';
-import { evolveOptionsSchema, resolveOptions, type EvolveInput, type EvolveProgress, type ResolvedEvolveOptions } from './options.ts';
+import {
+  DEFAULT_ENGINEER_EXPERIMENTS,
+  DEFAULT_ENGINEER_TURNS,
+  DEFAULT_PROPOSAL_MAX_TOKENS,
+  evolveOptionsSchema,
+  resolveOptions,
+  type EvolveInput,
+  type EvolveProgress,
+  type ResolvedEvolveOptions,
+} from './options.ts';
+import type { EngineerFailure } from '../engineers/llm/index.ts';
 import { replayJournal, type RunState } from './state.ts';
 import { join } from 'node:path';
 
@@ -48,7 +58,7 @@ export interface EvolveResult {
   /** Test split, empty harness → final harness, per backbone (train and held-out). */
   test: TestComparison[];
   iterations: number;
-  engineer: { id: string; tokens: number; costUsd: number };
+  engineer: { id: string; kind?: string; tokens: number; costUsd: number };
   /** Wall time of the whole run, in minutes. */
   minutes: number;
   /** Wall time per phase, in ms (display only: never used to decide anything). */
@@ -69,7 +79,15 @@ export async function evolve(input: EvolveInput): Promise<EvolveResult> {
     const events = readJournal(runDirectory(root, runId));
     const start = events.find((event) => event.type === 'run-start');
     if (!start || start.type !== 'run-start') throw new BridleError('UNKNOWN_RUN', `no evolve run "${runId}" to resume under ${join(root, '.bridle', 'runs')}`);
-    options = start.options as unknown as ResolvedEvolveOptions;
+    // Runs journaled before the agent engineer existed were single-shot: their defaults stay so on resume.
+    const journaled = start.options as Partial<ResolvedEvolveOptions>;
+    options = {
+      ...(journaled as ResolvedEvolveOptions),
+      engineerMode: journaled.engineerMode ?? 'single',
+      engineerTurns: journaled.engineerTurns ?? DEFAULT_ENGINEER_TURNS,
+      engineerExperiments: journaled.engineerExperiments ?? DEFAULT_ENGINEER_EXPERIMENTS,
+      proposalMaxTokens: journaled.proposalMaxTokens ?? DEFAULT_PROPOSAL_MAX_TOKENS,
+    };
   } else {
     options = resolveOptions(input, config);
   }
@@ -85,7 +103,14 @@ export async function evolve(input: EvolveInput): Promise<EvolveResult> {
   if (overlap.length > 0) throw new BridleError('INVALID_ARGUMENT', `held-out backbones must not be train backbones: ${overlap.join(', ')}`);
   const backbones = await Promise.all([...options.train, ...options.heldout].map((id) => resolveBackbone(id, { configRoot: root })));
   assertOracleFor(environment, backbones);
-  const engineer = await createEngineer(options.engineer, { root });
+  const engineerFailures: EngineerFailure[] = [];
+  const engineer = await createEngineer(options.engineer, {
+    root,
+    mode: options.engineerMode,
+    proposal: { maxTurns: options.engineerTurns, maxTokens: options.proposalMaxTokens, ...(options.proposalMaxCostUsd === undefined ? {} : { maxCostUsd: options.proposalMaxCostUsd }) },
+    ...(options.maxEngineerTokens === undefined ? {} : { runTokenBudget: options.maxEngineerTokens }),
+    onFailure: (failure) => engineerFailures.push(failure),
+  });
 
   const directory = runDirectory(root, runId);
   const workspace = await openRunWorkspace({ root, environment: options.env, runId, ...(input.base ? { base: input.base } : {}) });
@@ -115,6 +140,8 @@ export async function evolve(input: EvolveInput): Promise<EvolveResult> {
     progress: phases.progress,
     baseDate: await repository.commitDate(workspace.base),
     cache: new Map(),
+    engineerFailures,
+    apiTypes: harnessApiSource(),
   };
 
   try {
@@ -123,7 +150,7 @@ export async function evolve(input: EvolveInput): Promise<EvolveResult> {
       journal.append({ type: 'run-resume', iteration: state.interrupted ?? state.iterations + 1 });
       await finishInterruptedCommit(context, state);
     }
-    const apiTypes = harnessApiSource();
+    const apiTypes = context.apiTypes;
     let stopReason = `iteration budget spent (${options.iterations})`;
     for (let iteration = state.iterations + 1; iteration <= options.iterations; iteration++) {
       const budget = budgetStop(context, state);
@@ -171,7 +198,7 @@ export async function evolve(input: EvolveInput): Promise<EvolveResult> {
       stopReason,
       test,
       iterations: state.iterations,
-      engineer: { id: engineer.id, tokens: state.engineerTokens, costUsd: state.engineerCostUsd },
+      engineer: { id: engineer.id, ...(engineer.kind ? { kind: engineer.kind } : {}), tokens: state.engineerTokens, costUsd: state.engineerCostUsd },
       minutes: (context.now() - context.startedAt) / 60_000,
       phaseMs,
     };
@@ -182,6 +209,7 @@ export async function evolve(input: EvolveInput): Promise<EvolveResult> {
     return result;
   } finally {
     await executor.close();
+    await engineer.close?.();
   }
 }
 
@@ -219,7 +247,7 @@ async function finishInterruptedCommit(context: EvolveContext, state: RunState):
     };
     sha = await commitCandidate(context, state, proposed.iteration, proposed.candidate, proposed.group, {
       harness,
-      proposal: { summary: proposed.summary, files: proposed.files, remove: proposed.remove },
+      proposal: { summary: proposed.summary, files: proposed.files, remove: proposed.remove, usage: proposed.usage },
       verdict: accepted.verdict as GateVerdict,
     });
   } else {

@@ -15,6 +15,8 @@ import { candidateLabel } from '../../store/candidates.ts';
 import { applyProposal } from '../apply-proposal.ts';
 import { harnessContentHash } from '../../../sandboxes/compile.ts';
 import type { RunState } from './state.ts';
+import { createRunStore } from '../store/run-store.ts';
+import { createExperimentSession } from './experiment.ts';
 
 const EXAMPLES_PER_REQUEST = 3;
 
@@ -50,11 +52,30 @@ export async function runIteration(context: EvolveContext, state: RunState, iter
     if (stop) return finish(false, stop);
 
     context.progress({ type: 'phase', iteration, phase: 'propose', detail: `${group.signature} (${group.taskIds.length} tasks)` });
-    const request = buildRequest(context, head, group, train, rejected, apiTypes);
+    // The number this proposal gets; experiments are journaled under it while the engineer works.
+    const tentative = state.lastCandidate + 1;
+    const store = createRunStore({ directory: context.directory, brief: context.brief, apiTypes, head, headSha, train });
+    const session = createExperimentSession(context, { iteration, candidate: tentative, head, headTrain: train, group, store, maxExperiments: context.options.engineerExperiments });
+    const request: EngineerRequest = { ...buildRequest(context, head, group, train, rejected, apiTypes), workbench: session.workbench };
     const proposeStarted = context.now();
+    context.engineerFailures.length = 0;
     const proposal = await context.engineer.propose(request);
     if (!proposal) {
-      context.journal.append({ type: 'no-proposal', iteration, group: group.signature });
+      const failure = context.engineerFailures.at(-1);
+      const used = session.records().length;
+      // An attempt that ran experiments keeps its number: the journal already holds them under it.
+      if (used > 0) state.lastCandidate = tentative;
+      if (failure) {
+        state.engineerTokens += failure.usage.inputTokens + failure.usage.outputTokens;
+        state.engineerCostUsd += failure.usage.costUsd ?? 0;
+      }
+      context.journal.append({
+        type: 'no-proposal',
+        iteration,
+        group: group.signature,
+        ...(used > 0 ? { candidate: tentative } : {}),
+        ...(failure ? { reason: failure.reason, usage: failure.usage } : {}),
+      });
       continue;
     }
     const candidate = ++state.lastCandidate;
@@ -65,7 +86,7 @@ export async function runIteration(context: EvolveContext, state: RunState, iter
     const previous = judged.get(contentHash);
     const outcome: CandidateOutcome = previous
       ? rejectDuplicate(context, { iteration, candidate, group, proposal, previous })
-      : await tryCandidate(context, { iteration, candidate, kind: 'change', head, headTrain: train, group, proposal, proposeMs: context.now() - proposeStarted, request });
+      : await tryCandidate(context, { iteration, candidate, kind: 'change', head, headTrain: train, group, proposal, proposeMs: context.now() - proposeStarted, request, experiments: session.records });
     if (!previous) tried += 1; // a duplicate costs no evaluation, so it takes no slot
     if (!outcome.accepted && !previous) judged.set(contentHash, { candidate, stage: outcome.stage, reason: outcome.reason });
     if (outcome.accepted) {
@@ -159,16 +180,34 @@ export async function commitCandidate(
   iteration: number,
   candidate: number,
   group: { signature: string; title: string },
-  outcome: Extract<CandidateOutcome, { accepted: true }> | { harness: HarnessSource; proposal: Pick<Proposal, 'summary' | 'files' | 'remove'>; verdict: import('../gate.ts').GateVerdict },
+  outcome: Extract<CandidateOutcome, { accepted: true }> | { harness: HarnessSource; proposal: Pick<Proposal, 'summary' | 'files' | 'remove' | 'usage'>; verdict: import('../gate.ts').GateVerdict },
 ): Promise<string> {
   context.progress({ type: 'phase', iteration, phase: 'commit', candidate, detail: group.signature });
   const changed = [...new Set([...outcome.proposal.files.map((file) => file.file), ...outcome.proposal.remove])].sort();
+  const pruning = outcome.proposal.remove.length > 0 && outcome.proposal.files.length === 0 && group.signature.startsWith('prune:');
+  // Model-backed engineers say what the change cost; the heuristic engineer and pruning spend nothing.
+  const spends = !pruning && context.engineer.kind !== undefined && context.engineer.kind !== 'heuristic';
+  const usage = outcome.proposal.usage;
   const message = formatHarnessCommit({
     environment: context.options.env,
     module: changed[0] ?? 'harness.json',
     group: { signature: group.signature, title: group.title },
     summary: outcome.proposal.summary,
     engineer: outcome.proposal.remove.length > 0 && outcome.proposal.files.length === 0 ? 'pruning' : context.engineer.id,
+    ...(!spends
+      ? {}
+      : {
+          engineerSpend: {
+            kind: context.engineer.kind,
+            ...(context.engineer.model ? { model: context.engineer.model } : {}),
+            inputTokens: usage.inputTokens,
+            outputTokens: usage.outputTokens,
+            ...(usage.costUsd === undefined ? {} : { costUsd: usage.costUsd }),
+            calls: usage.calls,
+            toolCalls: usage.toolCalls ?? 0,
+            experiments: usage.experiments ?? 0,
+          },
+        }),
     runId: context.runId,
     candidate,
     heldout: outcome.verdict.backbones.map((backbone) => ({ ...backbone, low: backbone.low * 100, high: backbone.high * 100 })),

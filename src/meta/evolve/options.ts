@@ -8,6 +8,13 @@ import { BridleError } from '../../errors.ts';
 export const DEFAULT_TRAIN_BACKBONES = ['sim/mixed'];
 export const DEFAULT_HELDOUT_BACKBONES = ['sim/scatter', 'sim/rush'];
 
+/** How an LLM engineer works (`auto` picks the agent when the budget allows). */
+export type EngineerMode = 'auto' | 'single' | 'agent';
+/** Agent engineer defaults, per proposal. */
+export const DEFAULT_ENGINEER_TURNS = 24;
+export const DEFAULT_ENGINEER_EXPERIMENTS = 4;
+export const DEFAULT_PROPOSAL_MAX_TOKENS = 400_000;
+
 export const evolveOptionsSchema = z
   .object({
     /** Environment name, e.g. "retail", or an environment module's path (taken from the journal when resuming). */
@@ -20,6 +27,20 @@ export const evolveOptionsSchema = z
     heldout: z.array(z.string().min(1)).min(1).optional(),
     /** "heuristic" (offline default) or a backbone id such as "anthropic/claude-sonnet-4-5". */
     engineer: z.string().min(1).optional(),
+    /**
+     * How an LLM engineer works: `single` (one answer per proposal from a compressed brief), `agent`
+     * (multi-turn tool use over the run store, with try_candidate), or `auto` (default): the agent when
+     * the run's engineer token budget allows a few agent proposals, else single.
+     */
+    engineerMode: z.enum(['auto', 'single', 'agent']).optional(),
+    /** Agent engineer: most model turns per proposal (default 24). */
+    engineerTurns: z.number().int().min(2).max(200).optional(),
+    /** Agent and coding-agent engineers: most try_candidate experiments per proposal (default 4). */
+    engineerExperiments: z.number().int().min(0).max(50).optional(),
+    /** Agent and coding-agent engineers: most input + output tokens per proposal (default 400 000). */
+    proposalMaxTokens: z.number().int().min(1000).optional(),
+    /** Agent and coding-agent engineers: most US dollars per proposal (needs a price for the engineer's model). */
+    proposalMaxCostUsd: z.number().min(0).optional(),
     /** Iteration budget (default 6). */
     iterations: z.number().int().min(1).max(1000).optional(),
     /** Trials per task on the train split (default 3). */
@@ -70,6 +91,11 @@ export interface ResolvedEvolveOptions {
   train: string[];
   heldout: string[];
   engineer: string;
+  engineerMode: EngineerMode;
+  engineerTurns: number;
+  engineerExperiments: number;
+  proposalMaxTokens: number;
+  proposalMaxCostUsd?: number;
   iterations: number;
   trainTrials: number;
   trials: number;
@@ -96,12 +122,18 @@ export function resolveOptions(input: EvolveInput, config: Pick<BridleConfig, 'e
   const maxCostUsd = input.maxCostUsd ?? budgets.maxCostUsd;
   const maxMinutes = input.maxMinutes ?? budgets.wallMinutes;
   const workers = input.workers ?? settings.workers;
+  const proposalMaxCostUsd = input.proposalMaxCostUsd ?? settings.proposalMaxCostUsd;
   return {
     env,
     ...(input.data === undefined ? {} : { data: resolve(input.data) }),
     train: input.train ?? settings.train ?? DEFAULT_TRAIN_BACKBONES,
     heldout: input.heldout ?? settings.heldout ?? DEFAULT_HELDOUT_BACKBONES,
     engineer: input.engineer ?? config.engineer ?? 'heuristic',
+    engineerMode: input.engineerMode ?? settings.engineerMode ?? 'auto',
+    engineerTurns: input.engineerTurns ?? settings.engineerTurns ?? DEFAULT_ENGINEER_TURNS,
+    engineerExperiments: input.engineerExperiments ?? settings.engineerExperiments ?? DEFAULT_ENGINEER_EXPERIMENTS,
+    proposalMaxTokens: input.proposalMaxTokens ?? settings.proposalMaxTokens ?? DEFAULT_PROPOSAL_MAX_TOKENS,
+    ...(proposalMaxCostUsd === undefined ? {} : { proposalMaxCostUsd }),
     iterations: input.iterations ?? budgets.iterations ?? 6,
     trainTrials: input.trainTrials ?? settings.trainTrials ?? 3,
     trials: input.trials ?? settings.trials ?? 3,
@@ -126,4 +158,4 @@ export type EvolveProgress =
   | { type: 'candidate-result'; iteration: number; candidate: number; accepted: boolean; stage: string; reason: string }
   | { type: 'commit'; iteration: number; candidate: number; sha: string; subject: string };
 
-export type EvolvePhase = 'evaluate-head' | 'mine' | 'propose' | 'check' | 'replay' | 'screen' | 'validate' | 'commit' | 'prune' | 'test';
+export type EvolvePhase = 'evaluate-head' | 'mine' | 'propose' | 'experiment' | 'check' | 'replay' | 'screen' | 'validate' | 'commit' | 'prune' | 'test';

@@ -58,6 +58,11 @@ export function replayJournal(events: readonly JournalEvent[]): RunState {
         });
         state.rejected.set(proposal.group.signature, attempts);
       }
+      if (event.type === 'no-proposal') {
+        if (event.candidate !== undefined) state.lastCandidate = Math.max(state.lastCandidate, event.candidate);
+        state.engineerTokens += (event.usage?.inputTokens ?? 0) + (event.usage?.outputTokens ?? 0);
+        state.engineerCostUsd += event.usage?.costUsd ?? 0;
+      }
       if (event.type === 'commit-done') state.commits.push({ iteration: event.iteration, candidate: event.candidate, sha: event.sha });
     }
   };

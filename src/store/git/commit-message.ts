@@ -24,7 +24,16 @@
  * Bridle-Interval: [+8.3, +20.8]
  * Bridle-Heldout-Backbones: sim/slip, sim/drift
  * Bridle-Modules: normalize-order-ids.ts
+ * Bridle-Engineer-Kind: agent
+ * Bridle-Engineer-Model: claude-sonnet-4-5
+ * Bridle-Engineer-Tokens: 61234 in, 4210 out
+ * Bridle-Engineer-Cost: $0.2469
+ * Bridle-Engineer-Calls: 9
+ * Bridle-Engineer-Tool-Calls: 14
+ * Bridle-Engineer-Experiments: 2
  * ```
+ *
+ * The `Bridle-Engineer-*` spend trailers are optional: commits made before they existed parse as before.
  */
 import { candidateLabel } from '../candidates.ts';
 
@@ -75,6 +84,26 @@ export interface HarnessCommitInfo {
   validation: { tasks: number; trials: number };
   /** Module files the commit adds, changes or removes. */
   modules: string[];
+  /** What the engineer spent on this change, when it says (absent in commits made before these trailers existed). */
+  engineerSpend?: EngineerSpend;
+}
+
+/** The engineer behind a commit and what its proposal (with its repairs) cost. */
+export interface EngineerSpend {
+  /** How it worked: `single`, `agent`, `coding-agent` or `heuristic`. */
+  kind?: string;
+  /** The model, e.g. `claude-sonnet-4-5` (absent for the heuristic engineer). */
+  model?: string;
+  inputTokens: number;
+  outputTokens: number;
+  /** US dollars; absent when a price was unknown (never guessed). */
+  costUsd?: number;
+  /** Model calls (turns). */
+  calls: number;
+  /** Tool calls (store reads, experiments, submit). */
+  toolCalls: number;
+  /** try_candidate experiments. */
+  experiments: number;
 }
 
 /** Subjects stay readable in `git log --oneline` and on forges that cut long ones. */
@@ -95,6 +124,13 @@ export const TRAILERS = {
   interval: 'Bridle-Interval',
   heldoutBackbones: 'Bridle-Heldout-Backbones',
   modules: 'Bridle-Modules',
+  engineerKind: 'Bridle-Engineer-Kind',
+  engineerModel: 'Bridle-Engineer-Model',
+  engineerTokens: 'Bridle-Engineer-Tokens',
+  engineerCost: 'Bridle-Engineer-Cost',
+  engineerCalls: 'Bridle-Engineer-Calls',
+  engineerToolCalls: 'Bridle-Engineer-Tool-Calls',
+  engineerExperiments: 'Bridle-Engineer-Experiments',
 } as const;
 
 /** Values that end up on one line of the message must not break it (or the trailers) apart. */
@@ -176,9 +212,46 @@ export function formatHarnessCommit(info: HarnessCommitInfo): string {
     [TRAILERS.interval, formatInterval(info.interval)],
     [TRAILERS.heldoutBackbones, info.heldout.map((row) => row.backbone).join(', ')],
     [TRAILERS.modules, info.modules.join(', ')],
+    ...spendTrailers(info.engineerSpend),
   ];
   paragraphs.push(trailers.map(([key, value]) => `${key}: ${oneLine(value)}`.trimEnd()).join('\n'));
   return paragraphs.join('\n\n');
+}
+
+function spendTrailers(spend: EngineerSpend | undefined): [string, string][] {
+  if (!spend) return [];
+  const trailers: [string, string][] = [];
+  if (spend.kind) trailers.push([TRAILERS.engineerKind, spend.kind]);
+  if (spend.model) trailers.push([TRAILERS.engineerModel, spend.model]);
+  trailers.push(
+    [TRAILERS.engineerTokens, `${spend.inputTokens} in, ${spend.outputTokens} out`],
+    [TRAILERS.engineerCost, spend.costUsd === undefined ? 'unknown' : `$${spend.costUsd.toFixed(4)}`],
+    [TRAILERS.engineerCalls, String(spend.calls)],
+    [TRAILERS.engineerToolCalls, String(spend.toolCalls)],
+    [TRAILERS.engineerExperiments, String(spend.experiments)],
+  );
+  return trailers;
+}
+
+/** The engineer spend trailers, read back; undefined when the commit has none (older commits). */
+function parseSpend(trailers: Map<string, string>): EngineerSpend | undefined {
+  const tokens = /^(\d+) in, (\d+) out$/.exec(trailers.get(TRAILERS.engineerTokens) ?? '');
+  const count = (key: string): number | undefined => {
+    const text = trailers.get(key);
+    return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
+  };
+  const calls = count(TRAILERS.engineerCalls);
+  const toolCalls = count(TRAILERS.engineerToolCalls);
+  const experiments = count(TRAILERS.engineerExperiments);
+  if (!tokens || calls === undefined || toolCalls === undefined || experiments === undefined) return undefined;
+  const spend: EngineerSpend = { inputTokens: Number(tokens[1]), outputTokens: Number(tokens[2]), calls, toolCalls, experiments };
+  const cost = /^\$(\d+(?:\.\d+)?)$/.exec(trailers.get(TRAILERS.engineerCost) ?? '');
+  if (cost) spend.costUsd = Number(cost[1]);
+  const kind = trailers.get(TRAILERS.engineerKind);
+  const model = trailers.get(TRAILERS.engineerModel);
+  if (kind) spend.kind = kind;
+  if (model) spend.model = model;
+  return spend;
 }
 
 /**
@@ -240,6 +313,7 @@ export function parseHarnessCommit(message: string): HarnessCommitInfo | undefin
   if (!runId || !engineer || !candidate || !/^\d+$/.test(candidate) || signature === undefined) return undefined;
   if (delta === undefined || interval === undefined) return undefined;
 
+  const spend = parseSpend(trailers);
   const [heading, ...lines] = paragraphs[tableIndex]!.split('\n');
   const size = /(\d+) validation tasks × (\d+) trials/.exec(heading ?? '');
   if (!size) return undefined;
@@ -270,5 +344,6 @@ export function parseHarnessCommit(message: string): HarnessCommitInfo | undefin
     interval,
     validation: { tasks: Number(size[1]), trials: Number(size[2]) },
     modules: splitList(trailers.get(TRAILERS.modules)),
+    ...(spend ? { engineerSpend: spend } : {}),
   };
 }

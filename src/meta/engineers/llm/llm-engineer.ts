@@ -19,13 +19,13 @@
  * goes to `onFailure` with the tokens spent. Only a spent budget and internal errors throw.
  */
 import type { RawOutput } from '../../../harness/api.ts';
-import type { Backbone, Completion, Message } from '../../../contracts/backbone.ts';
+import type { Backbone, Message } from '../../../contracts/backbone.ts';
 import { BridleError, type BridleErrorCode } from '../../../errors.ts';
 import { createProviderBackbone, parseBackboneId, type ProviderBackboneOptions, type ProviderConfig } from '../../../models/providers.ts';
 import { ModelCallError } from '../../../models/shared/errors.ts';
-import type { ModelExchange } from '../../../models/shared/types.ts';
 import type { Engineer, EngineerRequest, EngineerUsage, Proposal } from '../../types.ts';
 import { ENGINEER_TOOLS, parseReply, type CallOutcome } from './parse.ts';
+import { addCompletion, emptyUsage, finalUsage, MODEL_FAULT_CODES, stopReasonOf, TRUNCATED, type RunningUsage } from './spend.ts';
 import {
   LLM_PROMPT_VERSION,
   fillSection,
@@ -121,34 +121,9 @@ interface Reply {
   stopReason?: string;
 }
 
-const MODEL_FAULT_CODES: ReadonlySet<BridleErrorCode> = new Set(['MODEL_FAULT', 'MODEL_TIMEOUT', 'MODEL_RATE_LIMITED', 'MODEL_BAD_RESPONSE']);
-const TRUNCATED = new Set(['max_tokens', 'length', 'model_context_window_exceeded']);
-
-/** Why the provider stopped, from the recorded response body (Messages API or chat completions). */
-function stopReasonOf(completion: Completion): string | undefined {
-  const exchanges = (completion as { exchanges?: ModelExchange[] }).exchanges;
-  const body = exchanges?.at(-1)?.response?.body;
-  if (body === null || typeof body !== 'object') return undefined;
-  const record = body as { stop_reason?: unknown; choices?: { finish_reason?: unknown }[] };
-  if (typeof record.stop_reason === 'string') return record.stop_reason;
-  const finish = Array.isArray(record.choices) ? record.choices[0]?.finish_reason : undefined;
-  return typeof finish === 'string' ? finish : undefined;
-}
-
 /** A 400/422 that names tools or functions: the server (or model) has no tool use. */
 function refusesTools(error: unknown): boolean {
   return ModelCallError.isModelCallError(error) && (error.status === 400 || error.status === 422) && /tool|function/i.test(error.message);
-}
-
-function emptyUsage(): EngineerUsage & { unknownCost: boolean } {
-  return { inputTokens: 0, outputTokens: 0, calls: 0, costUsd: 0, unknownCost: false };
-}
-
-function finalUsage(usage: EngineerUsage & { unknownCost: boolean }): EngineerUsage {
-  const result: EngineerUsage = { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, calls: usage.calls };
-  // A cost is reported only when every call had a price: an unknown cost is never guessed.
-  if (!usage.unknownCost && usage.calls > 0) result.costUsd = usage.costUsd ?? 0;
-  return result;
 }
 
 function sameDraft(draft: Draft, proposal: Proposal): boolean {
@@ -199,7 +174,7 @@ export function createLlmEngineer(options: LlmEngineerOptions): LlmEngineer {
   });
 
   /** One model call; a native request the server refuses for its tools is tried again in text mode. */
-  const ask = async (conversation: Snapshot, usage: EngineerUsage & { unknownCost: boolean }): Promise<Reply> => {
+  const ask = async (conversation: Snapshot, usage: RunningUsage): Promise<Reply> => {
     const call = async (): Promise<Reply> => {
       usage.calls++;
       const completion = await model.complete({
@@ -210,10 +185,7 @@ export function createLlmEngineer(options: LlmEngineerOptions): LlmEngineer {
         samples: 1,
         sampleOffset: 0,
       });
-      usage.inputTokens += completion.usage.inputTokens;
-      usage.outputTokens += completion.usage.outputTokens;
-      if (completion.costUsd === undefined) usage.unknownCost = true;
-      else usage.costUsd = (usage.costUsd ?? 0) + completion.costUsd;
+      addCompletion(usage, completion);
       for (const warning of completion.warnings) warn(warning);
       const output = completion.samples[0] ?? { text: '', toolCalls: [] };
       const reply: Reply = { output };
@@ -345,6 +317,8 @@ export function createLlmEngineer(options: LlmEngineerOptions): LlmEngineer {
 
   return {
     id,
+    kind: 'single',
+    model: parseBackboneId(id).model,
     promptVersion: template.version,
     identity: `${id} (llm prompt v${template.version})`,
     get mode() {

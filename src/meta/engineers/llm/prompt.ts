@@ -37,13 +37,16 @@ export const PROMPT_SECTIONS = [
 /** One section's name. */
 export type PromptSection = (typeof PROMPT_SECTIONS)[number];
 
-/** A loaded prompt version. */
-export interface PromptTemplate {
+/** A loaded prompt file of named sections. */
+export interface SectionedPrompt<S extends string> {
   /** The version number (the `N` of `prompt-vN.md`). */
   version: number;
   /** Each section's raw text, placeholders unfilled. */
-  sections: Record<PromptSection, string>;
+  sections: Record<S, string>;
 }
+
+/** A loaded version of the single-shot prompt. */
+export type PromptTemplate = SectionedPrompt<PromptSection>;
 
 /** How the model is asked to write files: native tool calls, or fenced blocks in text. */
 export type OutputMode = 'native' | 'text';
@@ -62,6 +65,11 @@ const REJECTED_DIAGNOSTICS = 20;
 
 /** Parse a prompt file's text into its sections. */
 export function parsePromptTemplate(text: string, version: number, where = `prompt-v${version}.md`): PromptTemplate {
+  return parseSections(text, version, PROMPT_SECTIONS, where);
+}
+
+/** Parse a sectioned prompt file: every one of `names` must appear once, and nothing else. */
+export function parseSections<S extends string>(text: string, version: number, names: readonly S[], where: string): SectionedPrompt<S> {
   const found = new Map<string, string[]>();
   let current: string[] | undefined;
   for (const line of text.split(/\r?\n/)) {
@@ -75,32 +83,41 @@ export function parsePromptTemplate(text: string, version: number, where = `prom
       current?.push(line);
     }
   }
-  const sections = {} as Record<PromptSection, string>;
-  for (const name of PROMPT_SECTIONS) {
+  const sections = {} as Record<S, string>;
+  for (const name of names) {
     const lines = found.get(name);
     if (!lines) throw new BridleError('INTERNAL', `${where}: section @${name} is missing`);
     sections[name] = lines.join('\n').trim();
   }
-  const unknown = [...found.keys()].filter((name) => !(PROMPT_SECTIONS as readonly string[]).includes(name));
+  const unknown = [...found.keys()].filter((name) => !(names as readonly string[]).includes(name));
   if (unknown.length > 0) throw new BridleError('INTERNAL', `${where}: unknown section(s) ${unknown.map((name) => `@${name}`).join(', ')}`);
   return { version, sections };
 }
 
-const loaded = new Map<number, PromptTemplate>();
+const loaded = new Map<string, SectionedPrompt<string>>();
 
 /** Load `prompt-v<version>.md` from beside this module (once per process). */
 export function loadPromptTemplate(version: number = LLM_PROMPT_VERSION): PromptTemplate {
-  let template = loaded.get(version);
+  return loadSectionedPrompt('prompt', version, PROMPT_SECTIONS);
+}
+
+/**
+ * Load `<name>-v<version>.md` (once per process), with exactly the sections `names`, from beside this
+ * module or from beside the module whose `import.meta.url` is `near`.
+ */
+export function loadSectionedPrompt<S extends string>(name: string, version: number, names: readonly S[], near: string = import.meta.url): SectionedPrompt<S> {
+  const url = new URL(`./${name}-v${version}.md`, near);
+  const key = url.href;
+  let template = loaded.get(key) as SectionedPrompt<S> | undefined;
   if (!template) {
-    const url = new URL(`./prompt-v${version}.md`, import.meta.url);
     let text: string;
     try {
       text = readFileSync(fileURLToPath(url), 'utf8');
     } catch (error) {
       throw new BridleError('MISSING_FILE', `the LLM engineer's prompt ${fileURLToPath(url)} is missing (a broken install?)`, { cause: error });
     }
-    template = parsePromptTemplate(text, version);
-    loaded.set(version, template);
+    template = parseSections(text, version, names, `${name}-v${version}.md`);
+    loaded.set(key, template);
   }
   return template;
 }
@@ -109,7 +126,7 @@ export function loadPromptTemplate(version: number = LLM_PROMPT_VERSION): Prompt
  * Fill a section's placeholders in one pass, so a value that itself contains `{{...}}` (module source,
  * rules text) is never expanded. A placeholder without a value is a bug in the caller, not in the data.
  */
-export function fillSection(template: PromptTemplate, section: PromptSection, values: Readonly<Record<string, string | number>> = {}): string {
+export function fillSection<S extends string>(template: SectionedPrompt<S>, section: S, values: Readonly<Record<string, string | number>> = {}): string {
   const used = new Set<string>();
   const text = template.sections[section].replace(PLACEHOLDER, (_match, name: string) => {
     const value = values[name];
