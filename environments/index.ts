@@ -6,6 +6,8 @@ import type { EnvironmentFactory } from '../src/contracts/environment.ts';
 import { createHousehold } from './household/index.ts';
 import { createOs } from './os/index.ts';
 import { createRetail } from './retail/index.ts';
+import { createTau2Airline } from './tau2-airline/index.ts';
+import { createTau2Retail } from './tau2-retail/index.ts';
 import { createWebshop } from './webshop/index.ts';
 
 /** A built-in environment: how to build it and how to describe it in `bridle envs`. */
@@ -29,6 +31,16 @@ export const BUILTIN_ENVIRONMENTS: Readonly<Record<string, BuiltinEnvironment>> 
   household: {
     create: createHousehold,
     summary: 'An ALFWorld-like text world: find, clean, heat, cool and place objects in generated rooms, 50 steps (ours).',
+  },
+  'tau2-airline': {
+    create: createTau2Airline,
+    summary: "tau2-bench's airline desk with the benchmark's tools and reward; ticket form, or a conversation with --user <backbone>.",
+    data: { hint: 'it reads tau2/airline/ (bench-data layout) or data/tau2/domains/airline/ (a tau2-bench checkout)' },
+  },
+  'tau2-retail': {
+    create: createTau2Retail,
+    summary: "tau2-bench's retail desk with the benchmark's tools and reward; ticket form, or a conversation with --user <backbone>.",
+    data: { hint: 'it reads tau2/retail/ (bench-data layout) or data/tau2/domains/retail/ (a tau2-bench checkout)' },
   },
   os: {
     create: createOs,

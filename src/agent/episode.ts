@@ -6,7 +6,7 @@
 import type { Action, Candidate, Draft, HookName, JsonObject, RawOutput, StepView, ToolSchema } from '../harness/api.ts';
 import { HARNESS_API_VERSION } from '../harness/api.ts';
 import { defaultRank, defaultRealize, type RealizeFold, type RegulateFold } from '../harness/compose.ts';
-import type { Environment, EnvironmentSession } from '../contracts/environment.ts';
+import { RESPOND_TOOL_NAME, type ConversationSession, type Environment, type EnvironmentSession } from '../contracts/environment.ts';
 import type { Backbone, Completion, HistoryEntry, Message, Sampling } from '../contracts/backbone.ts';
 import type {
   CompiledHarness,
@@ -19,7 +19,8 @@ import type {
   ViewState,
 } from '../../sandboxes/types.ts';
 import { BridleError } from '../errors.ts';
-import { agentTools } from './finish-tool.ts';
+import { agentTools, conversationTools } from './finish-tool.ts';
+import { assertUserBackbone, createUserSimulator, type UserSimulator } from './user-simulator.ts';
 import { parseAction } from './parse-action.ts';
 import { buildSystemPrompt } from './prompt.ts';
 import { seedOf } from '../util/random.ts';
@@ -28,6 +29,7 @@ import {
   type EndReason,
   type StepRecord,
   type Trajectory,
+  type UserExchange,
 } from './trajectory.ts';
 
 /** Everything one episode needs. */
@@ -48,6 +50,12 @@ export interface EpisodeSpec {
   sampling?: Sampling;
   /** Wall clock for timings only (never for scoring); defaults to performance.now. */
   now?: () => number;
+  /**
+   * A backbone playing the user: the task runs in the environment's conversational form (it must have
+   * one), the agent talks to the user through `respond`, and the user may end the conversation. Absent:
+   * ticket form, the task's instruction is the whole request.
+   */
+  user?: Backbone;
 }
 
 /** Ends the loop early with a reason. */
@@ -75,9 +83,20 @@ export async function runEpisode(spec: EpisodeSpec): Promise<Trajectory> {
     throw new BridleError('INTERNAL', 'a non-empty harness needs a runner');
   }
   const maxSteps = spec.maxSteps ?? environment.maxSteps;
-  const session = environment.reset(task.id, spec.seed);
-  const tools: ToolSchema[] = agentTools(environment);
-  const baseSystem = buildSystemPrompt({ environment: environment.name, rules: environment.rules, tools, toolMode: backbone.toolMode });
+  if (spec.user) {
+    assertUserBackbone(spec.user);
+    if (!environment.conversation) throw new BridleError('INVALID_ARGUMENT', `environment "${environment.name}" has no conversational form: run it without a user backbone`);
+  }
+  const conversationalForm = spec.user ? environment.conversation! : undefined;
+  const session: EnvironmentSession = conversationalForm ? conversationalForm.reset(task.id, spec.seed) : environment.reset(task.id, spec.seed);
+  const tools: ToolSchema[] = conversationalForm ? conversationTools(environment) : agentTools(environment);
+  const rules = conversationalForm ? conversationalForm.rules : environment.rules;
+  const baseSystem = buildSystemPrompt({ environment: environment.name, rules, tools, toolMode: backbone.toolMode });
+  const user: UserSimulator | null =
+    conversationalForm && spec.user
+      ? createUserSimulator({ backbone: spec.user, session: session as ConversationSession, tools: conversationalForm.userTools, ...(spec.sampling ? { sampling: spec.sampling } : {}) })
+      : null;
+  let opening: UserExchange | undefined;
 
   const steps: StepRecord[] = [];
   const stepViews: StepView[] = [];
@@ -103,11 +122,13 @@ export async function runEpisode(spec: EpisodeSpec): Promise<Trajectory> {
 
   try {
     if (!opened || opened.ok) {
-      await runSteps();
+      if (user) opening = await openConversation(user, (session as ConversationSession).user.greeting);
+      if (!opening || (opening.stop === undefined && opening.fault === undefined)) await runSteps();
     }
   } finally {
     await harness?.close();
   }
+  if (user) addUserSpend(user);
 
   const verification = session.verify();
   return {
@@ -121,7 +142,7 @@ export async function runEpisode(spec: EpisodeSpec): Promise<Trajectory> {
     backbone: { id: backbone.id, simulated: backbone.simulated },
     harness: { label: spec.harness.label, contentHash: spec.harness.compiled.contentHash, modules: spec.harness.compiled.modules.map((module) => module.file) },
     runner: spec.runner?.kind ?? 'none',
-    instruction: task.instruction,
+    instruction: opening?.reply ?? task.instruction,
     maxSteps,
     steps,
     end,
@@ -139,12 +160,39 @@ export async function runEpisode(spec: EpisodeSpec): Promise<Trajectory> {
       ...(totals.costUsd === undefined ? {} : { costUsd: totals.costUsd }),
     },
     violations,
+    ...(user && opening && spec.user
+      ? {
+          conversation: {
+            user: { id: spec.user.id, simulated: spec.user.simulated },
+            instructions: (session as ConversationSession).user.instructions,
+            opening,
+            usage: { inputTokens: user.spend.inputTokens, outputTokens: user.spend.outputTokens, modelCalls: user.spend.modelCalls },
+          },
+        }
+      : {}),
     timing: { episodeMs: now() - episodeStart, hookMs: totals.hookMs, modelMs: totals.modelMs, hookCalls: totals.hookCalls },
   };
 
+  /** The agent's greeting goes to the user; the user's first message is the agent's first observation. */
+  async function openConversation(simulator: UserSimulator, greeting: string): Promise<UserExchange> {
+    const started = now();
+    const exchange = await simulator.reply(greeting);
+    totals.modelMs += now() - started;
+    if (exchange.fault !== undefined) end = { reason: 'model-fault', detail: exchange.fault };
+    else if (exchange.stop !== undefined) end = { reason: 'user-stop', detail: `the user ended the conversation at once (${exchange.stop})` };
+    return exchange;
+  }
+
+  /** The user simulator's spend belongs to the episode's bill. */
+  function addUserSpend(simulator: UserSimulator): void {
+    totals.billedTokens += simulator.spend.billedTokens;
+    totals.costUsd = totals.costUsd === undefined || simulator.spend.costUsd === undefined ? undefined : totals.costUsd + simulator.spend.costUsd;
+  }
+
   async function runSteps(): Promise<void> {
     const conversation: Message[] = [];
-    let observation = task!.instruction;
+    const instruction = opening?.reply ?? task!.instruction;
+    let observation = instruction;
     let previousSystem: string | undefined;
     let pendingResample = 0;
     let lastToolCalls: RawOutput['toolCalls'] = [];
@@ -155,9 +203,9 @@ export async function runEpisode(spec: EpisodeSpec): Promise<Trajectory> {
         const view = (): ViewState => ({
           apiVersion: HARNESS_API_VERSION,
           environment: environment.name,
-          instruction: task!.instruction,
+          instruction,
           tools,
-          rules: environment.rules,
+          rules,
           step: index,
           maxSteps,
           trajectory: stepViews,
@@ -214,15 +262,33 @@ export async function runEpisode(spec: EpisodeSpec): Promise<Trajectory> {
         // act
         let text: string;
         let finished = false;
+        let userStop: string | undefined;
         if (chosen.rejection !== undefined) {
           text = chosen.rejection;
         } else if (chosen.blocked !== undefined) {
           text = chosen.blocked;
         } else if (chosen.action?.kind === 'finish') {
+          // In conversational form the last message goes to the user too (who need not answer it).
+          if (user) (session as ConversationSession).say(chosen.action.message);
           session.finish(chosen.action.message);
           finalMessage = chosen.action.message;
           text = 'The episode is finished.';
           finished = true;
+        } else if (chosen.action?.kind === 'call' && user && chosen.action.tool === RESPOND_TOOL_NAME) {
+          const message = chosen.action.arguments.message;
+          if (typeof message !== 'string' || message.trim() === '') {
+            record.result = { ok: false, output: `Error: ${RESPOND_TOOL_NAME} needs a non-empty "message" string` };
+          } else {
+            const started = now();
+            const exchange = await user.reply(message);
+            record.timing.modelMs += now() - started;
+            totals.modelMs += now() - started;
+            record.user = exchange;
+            if (exchange.fault !== undefined) throw new EpisodeEnd('model-fault', exchange.fault);
+            record.result = { ok: true, output: exchange.reply };
+            userStop = exchange.stop;
+          }
+          text = record.result.output;
         } else if (chosen.action?.kind === 'call') {
           const result = session.step(chosen.action.tool, chosen.action.arguments);
           record.result = result;
@@ -246,11 +312,15 @@ export async function runEpisode(spec: EpisodeSpec): Promise<Trajectory> {
         history.push({
           raw: chosen.raw,
           failed: record.rejection !== undefined || record.blocked !== undefined || record.result?.ok === false,
-          wrote: record.action?.kind === 'call' && record.result?.ok === true && isWrite(tools, record.action.tool),
+          wrote: record.action?.kind === 'call' && record.result?.ok === true && record.action.tool !== RESPOND_TOOL_NAME && isWrite(tools, record.action.tool),
         });
         steps.push(record);
         if (finished) {
           end = { reason: 'finished' };
+          return;
+        }
+        if (userStop !== undefined) {
+          end = { reason: 'user-stop', detail: `the user ended the conversation (${userStop})` };
           return;
         }
 

@@ -30,6 +30,8 @@ export interface EvaluationPlan {
   maxSteps?: number;
   backboneOptions?: BackboneOptions;
   limits?: Partial<SandboxLimits>;
+  /** A backbone playing the user (conversational form); absent: ticket form. */
+  user?: string;
 }
 
 export interface EvaluationProgress {
@@ -79,6 +81,7 @@ export function planJobs(plan: EvaluationPlan): EpisodeJob[] {
           ...(plan.maxSteps === undefined ? {} : { maxSteps: plan.maxSteps }),
           ...(plan.backboneOptions === undefined ? {} : { backboneOptions: plan.backboneOptions }),
           ...(plan.limits === undefined ? {} : { limits: plan.limits }),
+          ...(plan.user === undefined ? {} : { user: plan.user }),
         });
       }
     }

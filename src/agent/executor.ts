@@ -33,6 +33,8 @@ export interface EpisodeJob {
   maxSteps?: number;
   backboneOptions?: BackboneOptions;
   limits?: Partial<SandboxLimits>;
+  /** A backbone playing the user: the episode runs in the environment's conversational form. */
+  user?: string;
 }
 
 export interface EpisodeExecutor {
@@ -62,11 +64,11 @@ export function createLocalExecutor(): EpisodeExecutor {
   const runners = new Map<string, HarnessRunner>();
 
 
-  function backboneFor(job: EpisodeJob): Promise<Backbone> {
-    const key = `${job.backbone}\u0000${JSON.stringify(job.backboneOptions ?? {})}`;
+  function backboneFor(job: EpisodeJob, id = job.backbone): Promise<Backbone> {
+    const key = `${id}\u0000${JSON.stringify(job.backboneOptions ?? {})}`;
     let backbone = backbones.get(key);
     if (!backbone) {
-      backbone = resolveBackbone(job.backbone, job.backboneOptions);
+      backbone = resolveBackbone(id, job.backboneOptions);
       backbones.set(key, backbone);
     }
     return backbone;
@@ -105,6 +107,7 @@ export function createLocalExecutor(): EpisodeExecutor {
         harness: { label: job.harness.label, compiled: harness },
         runner: harness.modules.length === 0 ? null : runnerFor(job),
         ...(job.maxSteps === undefined ? {} : { maxSteps: job.maxSteps }),
+        ...(job.user === undefined ? {} : { user: await backboneFor(job, job.user) }),
       });
     },
     async close() {

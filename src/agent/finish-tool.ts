@@ -1,6 +1,6 @@
 /** The loop's built-in tool that ends an episode; every environment's agent sees it. */
 import type { ToolSchema } from '../harness/api.ts';
-import type { Environment, FinishWording } from '../contracts/environment.ts';
+import { RESPOND_TOOL_NAME, type Environment, type FinishWording } from '../contracts/environment.ts';
 
 export const FINISH_TOOL_NAME = 'finish';
 
@@ -27,4 +27,17 @@ export const FINISH_TOOL: ToolSchema = finishTool();
 /** Every tool the agent of an environment sees: the environment's own, then `finish`. */
 export function agentTools(environment: Pick<Environment, 'tools' | 'finish'>): ToolSchema[] {
   return [...environment.tools, finishTool(environment.finish)];
+}
+
+/** The loop's tool for messaging the user in conversational form; its result is the user's reply. */
+export const RESPOND_TOOL: ToolSchema = {
+  name: RESPOND_TOOL_NAME,
+  description: "Send a message to the customer and wait for their answer, which is this tool's result. Use it to ask for what you need, to give information, and to get their explicit confirmation before a change.",
+  parameters: { type: 'object', properties: { message: { type: 'string', description: 'Your message to the customer.' } }, required: ['message'] },
+  readOnly: false,
+};
+
+/** Every tool the agent sees in conversational form: the environment's own for that form, `respond`, then `finish`. */
+export function conversationTools(environment: Pick<Environment, 'conversation' | 'finish'>): ToolSchema[] {
+  return [...(environment.conversation?.tools ?? []), RESPOND_TOOL, finishTool(environment.finish)];
 }

@@ -72,6 +72,29 @@ export const firedSchema = z.object({ hook: z.string(), modules: z.array(z.strin
 
 export const hookTimingSchema = z.object({ hook: z.string(), ms: z.number() });
 
+/** One model call of the user simulator (conversational form), and the calls it made on the user's side. */
+export const userTurnSchema = z.object({
+  /** What the user simulator's backbone answered, untouched. */
+  raw: rawOutputSchema,
+  /** Tool calls on the user's side that this answer made, with their results. */
+  calls: z.array(z.object({ tool: z.string(), arguments: z.record(z.string(), json), result: toolResultSchema })).optional(),
+  usage: usageSchema,
+});
+
+/** An agent message to the user and what came back (conversational form). */
+export const userExchangeSchema = z.object({
+  /** What the agent said. */
+  agent: z.string(),
+  /** The user simulator's model calls for this answer, in order (tool calls on its side, then its message). */
+  turns: z.array(userTurnSchema),
+  /** The user's reply, as the agent receives it. */
+  reply: z.string(),
+  /** The stop token, when the reply ended the conversation. */
+  stop: z.string().optional(),
+  /** Why no reply came (the user simulator's model failed). */
+  fault: z.string().optional(),
+});
+
 export const stepRecordSchema = z.object({
   index: z.number(),
   /** The messages added to the conversation for this step's model call (the system text when it changed, then the observation). */
@@ -94,6 +117,8 @@ export const stepRecordSchema = z.object({
   peeks: z.number(),
   modelFault: z.string().optional(),
   violation: sandboxViolationSchema.optional(),
+  /** Conversational form: the agent's message to the user in this step (`respond` or `finish`) and the reply. */
+  user: userExchangeSchema.optional(),
   /** Wall-clock hook and model timings in ms: for measurement only, never for scoring. */
   timing: z.object({ hooks: z.array(hookTimingSchema), modelMs: z.number() }),
 });
@@ -105,6 +130,8 @@ export const endReasonSchema = z.enum([
   'sandbox-violation',
   'model-fault',
   'budget-exhausted',
+  /** Conversational form: the user ended the conversation (a stop token such as "###STOP###"). */
+  'user-stop',
 ]);
 
 export const verificationSchema = z.object({
@@ -151,11 +178,27 @@ export const trajectorySchema = z.object({
     costUsd: z.number().optional(),
   }),
   violations: z.array(sandboxViolationSchema),
+  /**
+   * Conversational form only: who played the user, what they were told, and the opening exchange (the
+   * agent's greeting and the user's first message, which is the agent's first observation).
+   */
+  conversation: z
+    .object({
+      user: z.object({ id: z.string(), simulated: z.boolean() }),
+      /** The user simulator's system prompt. */
+      instructions: z.string(),
+      opening: userExchangeSchema,
+      /** The user simulator's model calls and tokens (its billed tokens and cost are in `usage` too). */
+      usage: z.object({ inputTokens: z.number(), outputTokens: z.number(), modelCalls: z.number() }),
+    })
+    .optional(),
   /** Wall-clock totals in ms: for measurement only. */
   timing: z.object({ episodeMs: z.number(), hookMs: z.number(), modelMs: z.number(), hookCalls: z.number() }),
 });
 
 export type StepRecord = z.infer<typeof stepRecordSchema>;
+export type UserTurn = z.infer<typeof userTurnSchema>;
+export type UserExchange = z.infer<typeof userExchangeSchema>;
 export type Trajectory = z.infer<typeof trajectorySchema>;
 export type EndReason = z.infer<typeof endReasonSchema>;
 

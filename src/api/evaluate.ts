@@ -15,6 +15,7 @@ import { createLocalExecutor, createPoolExecutor } from '../agent/executor.ts';
 import { budgetStopReason, evaluatePlan, spendOf, type Evaluation, type EvaluationProgress } from '../agent/evaluate.ts';
 import type { BackboneSummary } from '../agent/metrics.ts';
 import { zodMessage } from './validation.ts';
+import { assertConversational } from '../agent/user-simulator.ts';
 import { loadConfig } from '../config/index.ts';
 
 export const evaluateOptionsSchema = z
@@ -45,6 +46,11 @@ export const evaluateOptionsSchema = z
     maxSteps: z.number().int().min(1).optional(),
     /** Write the run to `.bridle/runs/`; default true. */
     record: z.boolean().optional(),
+    /**
+     * A real backbone playing the user (default: `eval.user` in bridle.config.ts): the tasks run in the
+     * environment's conversational form. Absent: ticket form.
+     */
+    user: z.string().min(1).optional(),
     /** Provider options for real backbones. */
     backboneOptions: z.object({ configRoot: z.string().optional(), noCache: z.boolean().optional(), baseURL: z.string().optional() }).strict().optional(),
     onProgress: z.function().optional(),
@@ -61,6 +67,8 @@ export interface EvaluateResult extends Evaluation {
   trials: number;
   seed: number;
   harness: { label: string; modules: string[] };
+  /** The backbone that played the user (conversational form), when one did. */
+  user?: string;
   /** True when every backbone is simulated: the numbers are not LLM results. */
   simulated: boolean;
   summaries: BackboneSummary[];
@@ -95,6 +103,8 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
   // Resolve every backbone up front: an unknown id or a missing key fails before any episode runs.
   const resolved = await Promise.all(backbones.map((id) => resolveBackbone(id, backboneOptions)));
   assertOracleFor(environment, resolved);
+  const user = options.user ?? settings.user;
+  if (user !== undefined) await assertConversational(environment, user, backboneOptions);
   const harness = resolveHarness(options.harness ?? settings.harness, environment.name, root);
   const split = options.split ?? settings.split ?? 'test';
   const trials = options.trials ?? settings.trials ?? 3;
@@ -119,6 +129,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
         runner: options.runner ?? 'isolate',
         ...(maxSteps === undefined ? {} : { maxSteps }),
         backboneOptions,
+        ...(user === undefined ? {} : { user }),
       },
       executor,
       {
@@ -137,6 +148,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
       trials,
       seed,
       harness: { label: harness.label, modules: harness.files.map((file) => file.file) },
+      ...(user === undefined ? {} : { user }),
       simulated: resolved.every((backbone) => backbone.simulated),
       spend: spendOf(evaluation.trajectories),
       ...(budgetStop ? { budgetStop: `${budgetStop}: ran ${evaluation.trajectories.length} of ${planned} episodes` } : {}),

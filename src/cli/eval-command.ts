@@ -19,6 +19,7 @@ interface EvalFlags {
   workers?: number;
   runner: 'isolate' | 'in-process';
   maxSteps?: number;
+  user?: string;
   json?: boolean;
   cache: boolean;
   baseUrl?: string;
@@ -39,6 +40,7 @@ export function evalCommand(): Command {
     .option('--workers <n>', 'worker processes (default: one per core)', integerOption('--workers', 1))
     .addOption(new Option('--runner <runner>', 'where harness hooks run').choices(['isolate', 'in-process']).default('isolate'))
     .option('--max-steps <n>', 'step budget per episode (default: the environment\'s)', integerOption('--max-steps', 1))
+    .option('--user <id>', 'a real backbone playing the user: the conversational form of environments that have one, e.g. tau2-* (or eval.user in bridle.config.ts)')
     .option('--base-url <url>', 'base URL for a real backbone\'s server')
     .option('--no-cache', 'bypass the model response cache')
     .option('--no-record', 'do not write the run to .bridle/runs')
@@ -58,6 +60,7 @@ export function evalCommand(): Command {
         ...(flags.workers ? { workers: flags.workers } : {}),
         runner: flags.runner,
         ...(flags.maxSteps ? { maxSteps: flags.maxSteps } : {}),
+        ...(flags.user ? { user: flags.user } : {}),
         record: flags.record,
         backboneOptions: { noCache: !flags.cache, ...(flags.baseUrl ? { baseURL: flags.baseUrl } : {}) },
         onProgress: ({ done, total, trajectory }) => {
@@ -78,6 +81,7 @@ export function evalCommand(): Command {
               trials: result.trials,
               seed: result.seed,
               harness: result.harness,
+              ...(result.user ? { user: result.user } : {}),
               simulated: result.simulated,
               note: result.simulated ? SIMULATED_NOTE : undefined,
               spend: result.spend,
@@ -93,7 +97,7 @@ export function evalCommand(): Command {
       }
       const harness = result.harness.modules.length === 0 ? 'none (raw model)' : `${result.harness.label} (${result.harness.modules.length} modules)`;
       const lines = [
-        `bridle eval: ${result.environment}, ${result.split} split, ${result.summaries[0]?.tasks ?? 0} tasks x ${result.trials} trials, seed ${result.seed}, harness: ${harness}`,
+        `bridle eval: ${result.environment}, ${result.split} split, ${result.summaries[0]?.tasks ?? 0} tasks x ${result.trials} trials, seed ${result.seed}, harness: ${harness}${result.user ? `, conversation with ${result.user} as the user` : ''}`,
         '',
         summaryTable(result.summaries),
         '',

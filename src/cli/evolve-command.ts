@@ -29,6 +29,7 @@ interface EvolveFlags {
   maxMinutes?: string;
   pruning?: boolean;
   workers?: number;
+  user?: string;
   base?: string;
   resume?: string;
   json?: boolean;
@@ -124,6 +125,7 @@ export function evolveCommand(): Command {
     .option('--no-pruning', 'do not try removing modules when an iteration accepts nothing')
     .option('--pruning', 'try removing modules when an iteration accepts nothing (default)')
     .option('--workers <n>', 'worker processes (default: one per core)', integerOption('--workers', 1))
+    .option('--user <id>', 'a real backbone playing the user: every evaluation runs the conversational form (environments that have one, e.g. tau2-*; or evolve.user in bridle.config.ts)')
     .option('--base <rev>', 'revision the run branch starts from (default: HEAD)')
     .option('--resume <run-id>', 'continue a run that was interrupted')
     .option('--json', 'print machine-readable JSON')
@@ -152,6 +154,7 @@ export function evolveCommand(): Command {
         ...(flags.maxMinutes ? { maxMinutes: Number(flags.maxMinutes) } : {}),
         ...(flags.pruning !== undefined ? { pruning: flags.pruning } : {}),
         ...(flags.workers ? { workers: flags.workers } : {}),
+        ...(flags.user ? { user: flags.user } : {}),
         ...(flags.base ? { base: flags.base } : {}),
         ...(flags.resume ? { resume: flags.resume } : {}),
         ...(status ? { onProgress: (event: EvolveProgress) => status.update(event) } : {}),

@@ -127,6 +127,8 @@ export const evalSettingsSchema = z.strictObject({
   workers: z.int().positive().optional(),
   /** Step budget per episode (`--max-steps`). */
   maxSteps: z.int().positive().optional(),
+  /** A real backbone playing the user: conversational form, for environments that have one (`--user`). */
+  user: backboneIdSchema.optional(),
 });
 
 /** Defaults for `bridle evolve` (each key is the twin of a flag; a flag wins). Limits live in `budgets`. */
@@ -155,6 +157,8 @@ export const evolveSettingsSchema = z.strictObject({
   pruning: z.boolean().optional(),
   /** Worker processes (`--workers`). */
   workers: z.int().positive().optional(),
+  /** A real backbone playing the user: conversational form, for environments that have one (`--user`). */
+  user: backboneIdSchema.optional(),
   /** LLM engineer mode: "single", "agent", or "auto" (agent when the budget allows; `--engineer-mode`). */
   engineerMode: z.enum(['auto', 'single', 'agent']).optional(),
   /** Agent engineer: most model turns per proposal (`--engineer-turns`). */

@@ -83,6 +83,50 @@ export interface EnvironmentSession {
   oracle?(): OracleStep[];
 }
 
+/**
+ * The loop's tool for messaging the user in conversational form: `respond({ message })`; its result is the
+ * user's reply. Oracles put it in their plans (e.g. asking for a confirmation the rules require).
+ */
+export const RESPOND_TOOL_NAME = 'respond';
+
+/** What a user simulator is told for one task (conversational form). */
+export interface UserBrief {
+  /** The user simulator's system prompt: who the user is and what they want, from the task's scenario. */
+  instructions: string;
+  /** What the agent says first; the user's answer to it is the agent's first observation. */
+  greeting: string;
+  /** When the user's message contains one of these, the conversation is over (tau2: "###STOP###", ...). */
+  stopTokens: readonly string[];
+}
+
+/** An episode in conversational form: a session plus the user's side of the conversation. */
+export interface ConversationSession extends EnvironmentSession {
+  /** The user simulator's brief. */
+  readonly user: UserBrief;
+  /** Record a message the agent sent to the user (the verifier reads what the agent said). */
+  say(message: string): void;
+  /** Record the user's message to the agent; `stop` is the stop token when it ended the conversation. */
+  hear(message: string, stop?: string): void;
+  /** Run a tool call on the user's side (e.g. a setting on the user's phone). Errors are results. */
+  userStep(tool: string, args: JsonObject): ToolResult;
+}
+
+/**
+ * Optional: the environment's tasks can also be played as a conversation with a user simulator that is
+ * itself a backbone (tau2-bench's own protocol). The agent then gets the loop's `respond` tool besides its
+ * own; the user simulator gets the brief, and may call the user-side tools.
+ */
+export interface Conversation {
+  /** The written policy the agent receives in conversational form. */
+  readonly rules: string;
+  /** The agent's tools in conversational form (without the loop's `respond` and `finish`). */
+  readonly tools: readonly ToolSchema[];
+  /** Tools on the user's side, which only the user simulator calls. */
+  readonly userTools: readonly ToolSchema[];
+  /** Start a conversational episode. The same task and seed always give the same world. */
+  reset(taskId: string, seed: number): ConversationSession;
+}
+
 /** How the loop's built-in `finish` tool is described to the agent, when an environment words it its own way. */
 export interface FinishWording {
   /** The tool's description. */
@@ -113,6 +157,8 @@ export interface Environment {
   readonly finish?: FinishWording;
   /** Start an episode. The same task and seed always give the same world. */
   reset(taskId: string, seed: number): EnvironmentSession;
+  /** Present when tasks can also be played in conversation with a user simulator (`--user <backbone>`). */
+  readonly conversation?: Conversation;
 }
 
 /** What an environment factory is given. */

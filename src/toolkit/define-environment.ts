@@ -6,14 +6,18 @@
  */
 import type { JsonObject, ToolResult } from '../harness/api.ts';
 import type {
+  Conversation,
+  ConversationSession,
   Environment,
   EnvironmentSession,
   FinishWording,
   OracleStep,
   Split,
   TaskInfo,
+  UserBrief,
   Verification,
 } from '../contracts/environment.ts';
+import { RESPOND_TOOL_NAME } from '../contracts/environment.ts';
 import { BridleError } from '../errors.ts';
 import { cloneJson, hashOf } from './canonical.ts';
 import { createToolRunner, toolError, type ToolDefinition, type ToolRunner } from './tools.ts';
@@ -26,6 +30,19 @@ export interface CallRecord {
   args: JsonObject;
   /** What the environment answered. */
   result: ToolResult;
+  /** Set to "user" for a call the user simulator made on the user's side (conversational form). */
+  by?: 'user';
+}
+
+/** One message of a conversation (conversational form). */
+export interface TranscriptEntry {
+  /** Who said it. */
+  from: 'agent' | 'user';
+  text: string;
+  /** How many calls had been made when it was said: places messages among the calls. */
+  afterCalls: number;
+  /** The stop token, when the user ended the conversation with this message. */
+  stop?: string;
 }
 
 /** An episode as the verifier, the oracle and the tools see it. */
@@ -40,6 +57,25 @@ export interface Episode<State, Task extends TaskInfo> {
   readonly calls: readonly CallRecord[];
   /** The final message, once the agent finished. */
   readonly finalMessage: string | null;
+  /** "ticket" (solo form: the task's instruction is the whole request) or "conversation" (a user simulator). */
+  readonly form: 'ticket' | 'conversation';
+  /** The messages between the agent and the user, oldest first (empty in ticket form). */
+  readonly transcript: readonly TranscriptEntry[];
+}
+
+/** What an environment with a conversational form adds (see {@link EnvironmentSpec.conversation}). */
+export interface ConversationSpec<State, Task extends TaskInfo> {
+  /** The agent's rules in conversational form (default: the environment's `rules`). */
+  rules?: string;
+  /**
+   * The agent's tools in conversational form (default: the environment's `tools`). Differs where solo form
+   * lets the agent do what the user does in a conversation (tau2's telecom: the phone's settings).
+   */
+  tools?: readonly ToolDefinition<State>[];
+  /** Tools on the user's side, which only the user simulator calls (e.g. a phone's settings). */
+  userTools?: readonly ToolDefinition<State>[];
+  /** The user simulator's brief for a task: its system prompt, the agent's greeting, the stop tokens. */
+  user(task: Task): UserBrief;
 }
 
 /** What an environment author writes. */
@@ -71,6 +107,11 @@ export interface EnvironmentSpec<State, Task extends TaskInfo> {
   oracle?(episode: Episode<State, Task>): OracleStep[];
   /** A canonical hash of a state (default: sha256 of its canonical JSON). */
   hashState?(state: State): string;
+  /**
+   * Optional conversational form: tasks played with a user simulator that is itself a backbone
+   * (`--user <backbone>`). The verifier and the oracle see it as `episode.form` and `episode.transcript`.
+   */
+  conversation?: ConversationSpec<State, Task>;
 }
 
 /** A session of a toolkit environment: the contract plus its state hash. */
@@ -82,9 +123,16 @@ export interface DefinedSession extends EnvironmentSession {
 /** A session whose environment has an oracle. */
 export type OracleSession = DefinedSession & { oracle(): OracleStep[] };
 
+/** The conversational form of an environment built by `defineEnvironment`. */
+export interface DefinedConversation<Session extends DefinedSession = DefinedSession> extends Conversation {
+  reset(taskId: string, seed: number): ConversationSession & Session;
+}
+
 /** An environment built by `defineEnvironment`. */
 export interface DefinedEnvironment<State, Task extends TaskInfo, Session extends DefinedSession = DefinedSession> extends Environment {
   reset(taskId: string, seed: number): Session;
+  /** Present when the spec has a `conversation`. */
+  readonly conversation?: DefinedConversation<Session>;
   /** The environment's own view of a task (private fields included): for its tests and tools. */
   task(taskId: string): Task;
   /** The tool dispatcher, e.g. to replay a gold plan on a state. */
@@ -107,12 +155,83 @@ export function defineEnvironment<State, Task extends TaskInfo>(spec: Environmen
   const tasks = new Map(spec.tasks.map((task) => [task.id, task]));
   const hashState = spec.hashState ?? ((state: State) => hashOf(state));
   const oracle = spec.oracle;
+  const userRunner = createToolRunner(spec.conversation?.userTools ?? []);
+  const conversationRunner = spec.conversation?.tools ? createToolRunner(spec.conversation.tools) : runner;
 
   const taskOf = (taskId: string): Task => {
     const task = tasks.get(taskId);
     if (!task) throw new BridleError('INVALID_ARGUMENT', `unknown ${spec.name} task '${taskId}'`);
     return task;
   };
+
+  /** A session of either form, with the episode record the verifier and the oracle read. */
+  function open(taskId: string, seed: number, form: Episode<State, Task>['form']) {
+    const task = taskOf(taskId);
+    const agentRunner = form === 'conversation' ? conversationRunner : runner;
+    const state = spec.createState(task, seed);
+    const calls: CallRecord[] = [];
+    const transcript: TranscriptEntry[] = [];
+    let finalMessage: string | null = null;
+    const episode: Episode<State, Task> = {
+      task,
+      seed,
+      state,
+      calls,
+      form,
+      transcript,
+      get finalMessage() {
+        return finalMessage;
+      },
+    };
+    const session: DefinedSession = {
+      task: publicTask(task),
+      step(tool, args) {
+        if (finalMessage !== null) return toolError('the episode is over (a final message was already sent)');
+        const result = agentRunner.run(state, tool, args);
+        calls.push({ tool, args: cloneJson(args), result: { ...result } });
+        return result;
+      },
+      peek(tool, args) {
+        const schema = agentRunner.schema(tool);
+        if (schema && !schema.readOnly) return toolError('peek only allows read-only tools');
+        return agentRunner.run(state, tool, args);
+      },
+      finish(message) {
+        // The first final message ends the episode; later ones cannot rewrite it.
+        if (finalMessage === null) finalMessage = String(message);
+      },
+      verify: () => spec.verify(episode),
+      stateHash: () => hashState(state),
+    };
+    if (oracle) session.oracle = () => cloneJson(oracle(episode));
+    return { session, episode, calls, transcript, state };
+  }
+
+  function conversationOf(conversation: ConversationSpec<State, Task>): DefinedConversation {
+    return {
+      rules: conversation.rules ?? spec.rules,
+      tools: conversationRunner.schemas.map((schema) => cloneJson(schema)),
+      userTools: userRunner.schemas.map((schema) => cloneJson(schema)),
+      reset(taskId, seed): ConversationSession & DefinedSession {
+        const opened = open(taskId, seed, 'conversation');
+        const user = conversation.user(opened.episode.task);
+        return Object.assign(opened.session, {
+          user: { ...user, stopTokens: [...user.stopTokens] },
+          say(message: string) {
+            opened.transcript.push({ from: 'agent', text: String(message), afterCalls: opened.calls.length });
+          },
+          hear(message: string, stop?: string) {
+            opened.transcript.push({ from: 'user', text: String(message), afterCalls: opened.calls.length, ...(stop === undefined ? {} : { stop }) });
+          },
+          userStep(tool: string, args: JsonObject) {
+            const result = userRunner.run(opened.state, tool, args);
+            opened.calls.push({ tool, args: cloneJson(args), result: { ...result }, by: 'user' });
+            return result;
+          },
+        });
+      },
+    };
+  }
 
   return {
     name: spec.name,
@@ -128,43 +247,8 @@ export function defineEnvironment<State, Task extends TaskInfo>(spec: Environmen
     task: taskOf,
     hashState,
     createState: (task, seed) => spec.createState(task, seed),
-    reset(taskId: string, seed: number): DefinedSession {
-      const task = taskOf(taskId);
-      const state = spec.createState(task, seed);
-      const calls: CallRecord[] = [];
-      let finalMessage: string | null = null;
-      const episode: Episode<State, Task> = {
-        task,
-        seed,
-        state,
-        calls,
-        get finalMessage() {
-          return finalMessage;
-        },
-      };
-      const session: DefinedSession = {
-        task: publicTask(task),
-        step(tool, args) {
-          if (finalMessage !== null) return toolError('the episode is over (a final message was already sent)');
-          const result = runner.run(state, tool, args);
-          calls.push({ tool, args: cloneJson(args), result: { ...result } });
-          return result;
-        },
-        peek(tool, args) {
-          const schema = runner.schema(tool);
-          if (schema && !schema.readOnly) return toolError('peek only allows read-only tools');
-          return runner.run(state, tool, args);
-        },
-        finish(message) {
-          // The first final message ends the episode; later ones cannot rewrite it.
-          if (finalMessage === null) finalMessage = String(message);
-        },
-        verify: () => spec.verify(episode),
-        stateHash: () => hashState(state),
-      };
-      if (oracle) session.oracle = () => cloneJson(oracle(episode));
-      return session;
-    },
+    reset: (taskId: string, seed: number): DefinedSession => open(taskId, seed, 'ticket').session,
+    ...(spec.conversation === undefined ? {} : { conversation: conversationOf(spec.conversation) }),
   };
 }
 
@@ -178,6 +262,13 @@ function checkSpec<State, Task extends TaskInfo>(spec: EnvironmentSpec<State, Ta
   if (!/^[a-z][a-z0-9-]*$/.test(spec.name ?? '')) problems.push(`name must be lower-case kebab-case (got ${JSON.stringify(spec.name)})`);
   if (!Number.isInteger(spec.maxSteps) || spec.maxSteps < 1) problems.push('maxSteps must be a positive integer');
   if (spec.tools.some((tool) => tool.schema.name === 'finish')) problems.push('"finish" is the loop\'s own tool: do not declare it');
+  if (spec.conversation) {
+    if (spec.tools.some((tool) => tool.schema.name === RESPOND_TOOL_NAME)) problems.push(`"${RESPOND_TOOL_NAME}" is the loop's own tool in conversational form: do not declare it`);
+    if ((spec.conversation.tools ?? []).some((tool) => tool.schema.name === RESPOND_TOOL_NAME || tool.schema.name === 'finish')) problems.push(`conversation tools must not be named "${RESPOND_TOOL_NAME}" or "finish" (the loop's own)`);
+    const agentNames = new Set((spec.conversation.tools ?? spec.tools).map((tool) => tool.schema.name));
+    const shared = (spec.conversation.userTools ?? []).filter((tool) => agentNames.has(tool.schema.name)).map((tool) => tool.schema.name);
+    if (shared.length > 0) problems.push(`user-side tools must not share names with the agent's tools (${shared.join(', ')})`);
+  }
   const seen = new Set<string>();
   for (const task of spec.tasks) {
     if (seen.has(task.id)) problems.push(`task id "${task.id}" appears twice`);

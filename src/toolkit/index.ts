@@ -5,11 +5,14 @@
 export {
   defineEnvironment,
   type CallRecord,
+  type ConversationSpec,
+  type DefinedConversation,
   type DefinedEnvironment,
   type DefinedSession,
   type Episode,
   type EnvironmentSpec,
   type OracleSession,
+  type TranscriptEntry,
 } from './define-environment.ts';
 export {
   createToolRunner,
@@ -24,13 +27,16 @@ export {
   type ToolRunner,
   type ToolSpec,
 } from './tools.ts';
-export { validateArguments } from './validate-arguments.ts';
+export { validateArguments, type ValidationOptions } from './validate-arguments.ts';
 export { check, compareRecords, describeDifference, verdict, type Tables } from './verify.ts';
 export { carveValidation, dealSplits, type DealOptions, type SplitShares } from './splits.ts';
-export { callStep, finishStep, remainingPlan, sameCall } from './oracle.ts';
+export { callStep, finishStep, remainingPlan, respondStep, sameCall } from './oracle.ts';
+export { RESPOND_TOOL_NAME } from '../contracts/environment.ts';
 export { canonicalEqual, canonicalJson, cloneJson, hashOf } from './canonical.ts';
 export { createRandom, hashString, seedOf, type Random } from '../util/random.ts';
 export type {
+  Conversation,
+  ConversationSession,
   Environment,
   EnvironmentFactory,
   EnvironmentOptions,
@@ -41,6 +47,7 @@ export type {
   Split,
   StateDifference,
   TaskInfo,
+  UserBrief,
   Verification,
   VerificationCheck,
 } from '../contracts/environment.ts';

@@ -4,13 +4,18 @@
  * confirmation, stopping right after a write) and which nothing else reads.
  */
 import type { JsonObject } from '../harness/api.ts';
-import type { OraclePurpose, OracleStep } from '../contracts/environment.ts';
+import { RESPOND_TOOL_NAME, type OraclePurpose, type OracleStep } from '../contracts/environment.ts';
 import { canonicalEqual, cloneJson } from './canonical.ts';
 import type { CallRecord } from './define-environment.ts';
 
 /** A tool call step of a plan. */
 export function callStep(tool: string, args: JsonObject, purpose: Exclude<OraclePurpose, 'finish'>): OracleStep {
   return { action: { kind: 'call', tool, arguments: cloneJson(args) }, purpose };
+}
+
+/** A message to the user in conversational form (the loop's `respond` tool), e.g. asking for a confirmation. */
+export function respondStep(message: string, purpose: Exclude<OraclePurpose, 'finish'>): OracleStep {
+  return { action: { kind: 'call', tool: RESPOND_TOOL_NAME, arguments: { message } }, purpose };
 }
 
 /** The final step of a plan: the message (or answer) that ends the episode. */

@@ -5,7 +5,7 @@
  */
 import type { JsonObject, ParameterSchema, ToolResult, ToolSchema } from '../harness/api.ts';
 import { BridleError } from '../errors.ts';
-import { validateArguments } from './validate-arguments.ts';
+import { validateArguments, type ValidationOptions } from './validate-arguments.ts';
 
 /** A refused call, with the text the agent reads: "Error: <message>". */
 export function toolError(message: string): ToolResult {
@@ -46,6 +46,8 @@ export const param = {
 /** A tool: its public schema and its implementation over the environment's state. */
 export interface ToolDefinition<State> {
   readonly schema: ToolSchema;
+  /** What the dispatcher checks before `run` (default: everything the schema says). */
+  readonly validation?: ValidationOptions;
   /**
    * Run the call on the episode's state, with arguments already checked against the schema. Return the
    * output text for success, a `ToolResult` (`toolResult(value)` for JSON, `toolError(message)`), or call
@@ -65,6 +67,11 @@ export interface ToolSpec<State> {
   required?: string[];
   /** True when the tool only reads state. */
   readOnly: boolean;
+  /**
+   * `{ values: false }`: the dispatcher checks argument names and types but leaves `pattern` and `enum`
+   * to `run`, which then refuses bad values with its own texts (a benchmark's exact errors, in its order).
+   */
+  validation?: ValidationOptions;
   run: ToolDefinition<State>['run'];
 }
 
@@ -81,6 +88,7 @@ export function defineTool<State>(spec: ToolSpec<State>): ToolDefinition<State> 
   }
   return {
     schema: { name: spec.name, description: spec.description, parameters: { type: 'object', properties, required }, readOnly: spec.readOnly },
+    ...(spec.validation === undefined ? {} : { validation: { ...spec.validation } }),
     run: spec.run,
   };
 }
@@ -113,7 +121,7 @@ export function createToolRunner<State>(tools: readonly ToolDefinition<State>[])
       const definition = byName.get(tool);
       if (!definition) return unknownToolError(tool, names);
       if (typeof args !== 'object' || args === null || Array.isArray(args)) return toolError('arguments must be a JSON object');
-      const problem = validateArguments(definition.schema, args);
+      const problem = validateArguments(definition.schema, args, definition.validation);
       if (problem) return { ok: false, output: problem };
       try {
         const value = definition.run(state, args);

@@ -4,8 +4,19 @@
  */
 import type { Json, JsonObject, ParameterSchema, ToolSchema } from '../../src/harness/api.ts';
 
+/** How much of a schema the dispatcher enforces before the implementation runs. */
+export interface ValidationOptions {
+  /**
+   * False: check names, presence and types only, and leave `pattern` and `enum` to the implementation (for
+   * tools that reproduce another system's own error texts, e.g. a benchmark's "Order not found"; the
+   * schema still shows the formats to the model and to harness code). Default true.
+   */
+  values?: boolean;
+}
+
 /** The first problem with `args` for `schema`, as an "Error: ..." text, or null. */
-export function validateArguments(schema: ToolSchema, args: JsonObject): string | null {
+export function validateArguments(schema: ToolSchema, args: JsonObject, options: ValidationOptions = {}): string | null {
+  const values = options.values !== false;
   const properties = schema.parameters.properties;
   for (const name of Object.keys(args)) {
     if (!(name in properties)) {
@@ -18,17 +29,17 @@ export function validateArguments(schema: ToolSchema, args: JsonObject): string 
     if (args[name] === undefined || args[name] === null) return `Error: missing required argument '${name}'`;
   }
   for (const [name, value] of Object.entries(args)) {
-    const problem = checkValue(name, value, properties[name] as ParameterSchema);
+    const problem = checkValue(name, value, properties[name] as ParameterSchema, values);
     if (problem) return problem;
   }
   return null;
 }
 
-function checkValue(name: string, value: Json, schema: ParameterSchema): string | null {
+function checkValue(name: string, value: Json, schema: ParameterSchema, values: boolean): string | null {
   switch (schema.type) {
     case 'string': {
       if (typeof value !== 'string') return `Error: argument '${name}' must be a string`;
-      return checkString(name, value, schema);
+      return values ? checkString(name, value, schema) : null;
     }
     case 'number':
     case 'integer': {
@@ -46,7 +57,7 @@ function checkValue(name: string, value: Json, schema: ParameterSchema): string 
       if (!Array.isArray(value) || (element?.type === 'string' && value.some((entry) => typeof entry !== 'string'))) {
         return `Error: argument '${name}' must be a list of ${element?.type === 'string' ? 'strings' : 'values'}`;
       }
-      if (element?.pattern) {
+      if (values && element?.pattern) {
         const pattern = new RegExp(element.pattern);
         const bad = value.find((entry) => typeof entry === 'string' && !pattern.test(entry));
         if (bad !== undefined) return `Error: argument '${name}' contains an invalid id '${String(bad)}' (expected format ${element.pattern})`;

@@ -82,6 +82,7 @@ export async function evaluateHarness(
       seed: context.options.seed,
       harness: input.harness,
       runner: 'isolate',
+      ...(context.options.user === undefined ? {} : { user: context.options.user }),
     },
     context.executor,
     {

@@ -16,6 +16,7 @@ import { openRepository } from '../../store/git/repository.ts';
 import { zodMessage } from '../../api/validation.ts';
 import { loadConfig } from '../../config/index.ts';
 import { assertOracleFor, openEnvironment } from '../../environment/load.ts';
+import { assertConversational } from '../../agent/user-simulator.ts';
 import { createHarnessChecker, harnessApiSource } from '../check/index.ts';
 import { buildLeakCorpus } from '../check/leak-scan.ts';
 import { createEngineer } from '../engineers/index.ts';
@@ -103,6 +104,7 @@ export async function evolve(input: EvolveInput): Promise<EvolveResult> {
   if (overlap.length > 0) throw new BridleError('INVALID_ARGUMENT', `held-out backbones must not be train backbones: ${overlap.join(', ')}`);
   const backbones = await Promise.all([...options.train, ...options.heldout].map((id) => resolveBackbone(id, { configRoot: root })));
   assertOracleFor(environment, backbones);
+  if (options.user !== undefined) await assertConversational(environment, options.user, { configRoot: root });
   const engineerFailures: EngineerFailure[] = [];
   const engineer = await createEngineer(options.engineer, {
     root,

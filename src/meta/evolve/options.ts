@@ -75,6 +75,8 @@ export const evolveOptionsSchema = z
     resume: z.string().optional(),
     /** Worker processes for episodes (default: one per core). */
     workers: z.number().int().min(1).optional(),
+    /** A real backbone playing the user: every evaluation runs the environment's conversational form. */
+    user: z.string().min(1).optional(),
     onProgress: z.function().optional(),
   })
   .strict();
@@ -110,6 +112,8 @@ export interface ResolvedEvolveOptions {
   maxMinutes?: number;
   pruning: boolean;
   workers?: number;
+  /** The backbone playing the user (conversational form), when there is one. */
+  user?: string;
 }
 
 /** Options win over the config (`evolve`, `engineer`, `budgets`), which wins over the defaults. */
@@ -122,6 +126,7 @@ export function resolveOptions(input: EvolveInput, config: Pick<BridleConfig, 'e
   const maxCostUsd = input.maxCostUsd ?? budgets.maxCostUsd;
   const maxMinutes = input.maxMinutes ?? budgets.wallMinutes;
   const workers = input.workers ?? settings.workers;
+  const user = input.user ?? settings.user;
   const proposalMaxCostUsd = input.proposalMaxCostUsd ?? settings.proposalMaxCostUsd;
   return {
     env,
@@ -148,6 +153,7 @@ export function resolveOptions(input: EvolveInput, config: Pick<BridleConfig, 'e
     ...(maxMinutes === undefined ? {} : { maxMinutes }),
     pruning: input.pruning ?? settings.pruning ?? true,
     ...(workers === undefined ? {} : { workers }),
+    ...(user === undefined ? {} : { user }),
   };
 }
 
