@@ -4,6 +4,7 @@
  */
 export { evaluate, type EvaluateOptions, type EvaluateResult } from './api/evaluate.ts';
 export { evolve, type EvolveInput, type EvolveResult, type EvolveProgress, type TestComparison } from './meta/evolve/index.ts';
+export { calibrate, calibrateTrajectories, type CalibrateOptions, type CalibrationResult, type FittedRate } from './calibrate/index.ts';
 export {
   loadHarness,
   type LoadHarnessOptions,
@@ -55,5 +56,5 @@ export { listEnvironments, type EnvironmentListing } from './environment/catalog
 export type { EnvironmentRef } from './environment/reference.ts';
 export * from './toolkit/index.ts';
 export { resolveBackbone, DEFAULT_SIM_IDS } from './models/registry.ts';
-export { SIM_PROFILES, type SimProfile } from './models/sim/index.ts';
+export { SIM_PROFILES, SIM_MODES, type SimProfile, type SimProfileInput, type SimMode, type ModeRates } from './models/sim/index.ts';
 export { createAnthropicBackbone, createOpenAIBackbone, createLlamaCppBackbone } from './models/index.ts';

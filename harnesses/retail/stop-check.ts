@@ -2,9 +2,9 @@ import { defineModule } from 'bridle/harness';
 
 /** Which premature finishes to block. */
 const CHECKS: { afterFailure: boolean; pendingCall: boolean; firstAfterWrite: boolean } = {
-    "afterFailure": true,
+    "afterFailure": false,
     "pendingCall": true,
-    "firstAfterWrite": false
+    "firstAfterWrite": true
   };
 /** Calls that must be followed by the write they announce. */
 const PENDING_CALLS: string[] = [

@@ -6,7 +6,7 @@
 import type { Action, Candidate, Draft, HookName, JsonObject, RawOutput, StepView, ToolSchema } from '../harness/api.ts';
 import { HARNESS_API_VERSION } from '../harness/api.ts';
 import { defaultRank, defaultRealize, type RealizeFold, type RegulateFold } from '../harness/compose.ts';
-import { RESPOND_TOOL_NAME, type ConversationSession, type Environment, type EnvironmentSession } from '../contracts/environment.ts';
+import { RESPOND_TOOL_NAME, type ConversationSession, type Environment, type EnvironmentSession, type OracleStep } from '../contracts/environment.ts';
 import type { Backbone, Completion, HistoryEntry, Message, Sampling } from '../contracts/backbone.ts';
 import type {
   CompiledHarness,
@@ -97,6 +97,12 @@ export async function runEpisode(spec: EpisodeSpec): Promise<Trajectory> {
       ? createUserSimulator({ backbone: spec.user, session: session as ConversationSession, tools: conversationalForm.userTools, ...(spec.sampling ? { sampling: spec.sampling } : {}) })
       : null;
   let opening: UserExchange | undefined;
+  const oracle = (): OracleStep[] => {
+    if (!session.oracle) throw new BridleError('INVALID_ARGUMENT', `${backbone.id} acts from an environment oracle, and "${environment.name}" has none: use a real backbone`);
+    return session.oracle();
+  };
+  // Sims draw their per-episode habits from the plan of the initial state; real backbones never ask for it.
+  let initialPlan: OracleStep[] | undefined = backbone.simulated && session.oracle ? oracle() : undefined;
 
   const steps: StepRecord[] = [];
   const stepViews: StepView[] = [];
@@ -309,11 +315,15 @@ export async function runEpisode(spec: EpisodeSpec): Promise<Trajectory> {
         conversation.push(assistantMessage(chosen.raw, backbone.toolMode));
         lastToolCalls = backbone.toolMode === 'native' ? chosen.raw.toolCalls : [];
         stepViews.push(toStepView(record, chosen.raw));
-        history.push({
+        const entry: HistoryEntry = {
           raw: chosen.raw,
           failed: record.rejection !== undefined || record.blocked !== undefined || record.result?.ok === false,
           wrote: record.action?.kind === 'call' && record.result?.ok === true && record.action.tool !== RESPOND_TOOL_NAME && isWrite(tools, record.action.tool),
-        });
+          action: record.action,
+          ...(record.result ? { result: record.result } : {}),
+          feedback,
+        };
+        history.push(entry);
         steps.push(record);
         if (finished) {
           end = { reason: 'finished' };
@@ -334,6 +344,7 @@ export async function runEpisode(spec: EpisodeSpec): Promise<Trajectory> {
             return;
           }
           if ('inject' in verdict) observation = `${feedback}\n\n${verdict.inject}`;
+          entry.feedback = observation;
           if ('resample' in verdict) pendingResample = verdict.resample;
         }
       } catch (error) {
@@ -353,6 +364,8 @@ export async function runEpisode(spec: EpisodeSpec): Promise<Trajectory> {
   async function complete(record: StepRecord, messages: Message[], samples: number, sampleOffset: number): Promise<Completion> {
     const started = now();
     let completion: Completion;
+    // The world cannot change during one call: every sample of it shares one oracle plan.
+    let plan: OracleStep[] | undefined;
     try {
       completion = await backbone.complete({
         messages,
@@ -367,12 +380,8 @@ export async function runEpisode(spec: EpisodeSpec): Promise<Trajectory> {
           seed: seedOf(spec.seed, MODEL_SEED_SALT),
           step: record.index,
           tools,
-          oracle: () => {
-            if (!session.oracle) {
-              throw new BridleError('INVALID_ARGUMENT', `${backbone.id} acts from an environment oracle, and "${environment.name}" has none: use a real backbone`);
-            }
-            return session.oracle();
-          },
+          oracle: () => (plan ??= oracle()),
+          initialPlan: () => (initialPlan ??= oracle()),
           history,
         },
       });

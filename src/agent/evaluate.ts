@@ -101,6 +101,8 @@ export function scoreOf(trajectory: Trajectory): EpisodeScore {
     steps: trajectory.steps.length,
     endReason: trajectory.end.reason,
     violations: trajectory.violations.length,
+    tokens: trajectory.usage.inputTokens + trajectory.usage.outputTokens,
+    tokensEstimated: trajectory.usage.estimated,
   };
 }
 

@@ -16,6 +16,10 @@ export interface EpisodeScore {
   steps: number;
   endReason: string;
   violations: number;
+  /** Model tokens of the episode, input plus output, every sample included. */
+  tokens: number;
+  /** True when the tokens are estimates (simulated backbones). */
+  tokensEstimated: boolean;
 }
 
 export interface BackboneSummary {
@@ -35,6 +39,12 @@ export interface BackboneSummary {
   violations: number;
   /** Episode counts by end reason. */
   endReasons: Record<string, number>;
+  /** Mean model tokens per episode (input plus output, every sample). */
+  tokensPerEpisode: number;
+  /** Model tokens of all episodes divided by the successful ones (null when none succeeded). */
+  tokensPerSuccess: number | null;
+  /** True when the token counts are estimates (simulated backbones), not a provider's count. */
+  tokensEstimated: boolean;
 }
 
 export function summarize(scores: readonly EpisodeScore[]): BackboneSummary[] {
@@ -62,8 +72,19 @@ export function summarize(scores: readonly EpisodeScore[]): BackboneSummary[] {
       meanSteps: mean(list.map((score) => score.steps)),
       violations: list.filter((score) => score.violations > 0).length,
       endReasons,
+      tokensPerEpisode: mean(list.map((score) => score.tokens)),
+      tokensPerSuccess: successes(list) === 0 ? null : sum(list.map((score) => score.tokens)) / successes(list),
+      tokensEstimated: list.some((score) => score.tokensEstimated),
     };
   });
+}
+
+function successes(scores: readonly EpisodeScore[]): number {
+  return scores.filter((score) => score.success).length;
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0);
 }
 
 export function mean(values: readonly number[]): number {

@@ -23,6 +23,7 @@ interface EvolveFlags {
   trainTrials?: number;
   seed?: number;
   tolerance?: string;
+  maxCostIncrease?: string;
   patience?: number;
   maxTokens?: number;
   maxCost?: string;
@@ -118,6 +119,7 @@ export function evolveCommand(): Command {
     .option('--train-trials <n>', 'trials per task on train (default 3)', integerOption('--train-trials', 1))
     .option('--seed <n>', 'base seed (default 0)', integerOption('--seed', 0))
     .option('--tolerance <points>', 'largest drop a held-out backbone may take, in points (default 2)', numberOption('--tolerance'))
+    .option('--max-cost-increase <share>', 'largest rise of mean tokens per validation episode a candidate may bring, as a share: 0.5 = +50% (default 0.5)', numberOption('--max-cost-increase'))
     .option('--patience <n>', 'stop after this many iterations without an accepted commit (default 3)', integerOption('--patience', 1))
     .option('--max-tokens <n>', 'engineer token budget', integerOption('--max-tokens', 1))
     .option('--max-cost <usd>', 'engineer cost budget in US dollars', numberOption('--max-cost'))
@@ -148,6 +150,7 @@ export function evolveCommand(): Command {
         ...(flags.trainTrials ? { trainTrials: flags.trainTrials } : {}),
         ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
         ...(flags.tolerance !== undefined ? { tolerancePoints: Number(flags.tolerance) } : {}),
+        ...(flags.maxCostIncrease !== undefined ? { maxCostIncrease: Number(flags.maxCostIncrease) } : {}),
         ...(flags.patience ? { patience: flags.patience } : {}),
         ...(flags.maxTokens ? { maxEngineerTokens: flags.maxTokens } : {}),
         ...(flags.maxCost ? { maxCostUsd: Number(flags.maxCost) } : {}),

@@ -18,22 +18,35 @@ export function backboneLabel(summary: Pick<BackboneSummary, 'backbone' | 'simul
   return summary.simulated ? `${summary.backbone} (simulated)` : summary.backbone;
 }
 
+/** Tokens as shown: `12.3k`, with `~` in front of estimates (simulated backbones). */
+export function tokens(count: number | null, estimated: boolean): string {
+  if (count === null) return '-';
+  const text = count >= 10_000 ? `${(count / 1000).toFixed(1)}k` : String(Math.round(count));
+  return estimated ? `~${text}` : text;
+}
+
 export function summaryTable(summaries: readonly BackboneSummary[]): string {
   const trials = summaries[0]?.trials ?? 1;
   // Mean reward says something only where the environment gives partial credit.
   const partial = summaries.some((summary) => Math.abs(summary.meanReward - summary.successRate) > 1e-9);
-  return table(
-    ['backbone', 'success', ...(partial ? ['mean reward'] : []), `pass^${trials}`, 'mean steps', 'episodes', 'violations'],
+  const text = table(
+    ['backbone', 'success', ...(partial ? ['mean reward'] : []), `pass^${trials}`, 'mean steps', 'tokens/episode', 'tokens/success', 'episodes', 'violations'],
     summaries.map((summary) => [
       backboneLabel(summary),
       percent(summary.successRate),
       ...(partial ? [summary.meanReward.toFixed(3)] : []),
       percent(summary.passHatK),
       summary.meanSteps.toFixed(1),
+      tokens(summary.tokensPerEpisode, summary.tokensEstimated),
+      tokens(summary.tokensPerSuccess, summary.tokensEstimated),
       String(summary.episodes),
       String(summary.violations),
     ]),
   );
+  const note = summaries.some((summary) => summary.tokensEstimated)
+    ? '\n~ tokens are estimated (simulated backbones: 4 characters a token, every sample paying its whole prompt)'
+    : '';
+  return text + note;
 }
 
 /** Print a verb's result: as JSON with --json, else through its text formatter. */

@@ -18,6 +18,7 @@ import { adoptCommand } from './adopt-command.ts';
 import { revertCommand } from './revert-command.ts';
 import { pinCommand } from './pin-command.ts';
 import { pinsCommand } from './pins-command.ts';
+import { calibrateCommand } from './calibrate-command.ts';
 import { packageVersion } from './version.ts';
 
 export function buildProgram(): Command {
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
     envsCommand(),
     evalCommand(),
     evolveCommand(),
+    calibrateCommand(),
     reviewCommand(),
     showCommand(),
     adoptCommand(),

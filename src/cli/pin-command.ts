@@ -3,7 +3,7 @@ import { printResult } from './format.ts';
 import { Command } from 'commander';
 import type { PinRecord, PinResult } from '../store/pins.ts';
 import { rate, shortDate } from '../review/text.ts';
-import { labelBackboneId } from '../models/sim/index.ts';
+import { labelBackboneId } from '../models/ids.ts';
 
 /** `sim/scatter 83.3%, sim/rush 79.2% (validation, 3 trials, seed 0)` or `not validated`. */
 export function pinnedScores(pin: PinRecord): string {

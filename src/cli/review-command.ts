@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import type { RunSummary } from '../review/runs.ts';
 import { fit } from '../review/side-by-side.ts';
-import { deltaWithInterval, engineerSpend, rate, shortDate } from '../review/text.ts';
+import { costChange, deltaWithInterval, engineerSpend, rate, shortDate } from '../review/text.ts';
 import { table, backboneLabel, SIMULATED_NOTE } from './format.ts';
 
 /** Failure group titles are long; the table keeps them to a readable width. */
@@ -53,12 +53,14 @@ export function formatRun(run: RunSummary): string {
     commit.info?.module ?? '?',
     fit(commit.info?.group.title ?? commit.subject, GROUP_WIDTH),
     commit.info ? deltaWithInterval(commit.info) : '?',
+    commit.info?.cost ? costChange(commit.info.cost) : '—',
     commit.info?.engineer ?? '?',
     shortDate(commit.date),
     engineerSpend(commit.info?.engineerSpend),
   ]);
   // The spend comes last: the columns before it keep their places for anyone reading them by position.
-  lines.push(table(['commit', 'module', 'failure group', 'held-out Δ points [95% interval]', 'engineer', 'date (UTC)', 'engineer spend'], rows));
+  lines.push(table(['commit', 'module', 'failure group', 'held-out Δ points [95% interval]', 'tokens/episode', 'engineer', 'date (UTC)', 'engineer spend'], rows));
+  if (run.commits.some((commit) => commit.info?.cost?.estimated)) lines.push('~ tokens per episode are estimated (simulated backbones)');
   lines.push('', `a commit: bridle show ${run.commits[0]!.sha.slice(0, 10)}    take the run: bridle adopt ${run.runId}`);
   return lines.join('\n');
 }

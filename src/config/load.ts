@@ -27,7 +27,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
   let previous: PropertyKey | undefined;
   for (const segment of path) {
     // Record keys (backbone ids) read best as ["..."], whatever they look like.
-    const recordKey = previous === 'backbones' || previous === 'headers';
+    const recordKey = previous === 'backbones' || previous === 'headers' || previous === 'sims';
     if (typeof segment === 'number') text += `[${segment}]`;
     else if (!recordKey && typeof segment === 'string' && /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(segment)) text += text === '' ? segment : `.${segment}`;
     else text += `[${JSON.stringify(String(segment))}]`;

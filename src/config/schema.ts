@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_CACHE_DIR } from '../models/shared/cache.ts';
+import { simsConfigSchema } from '../models/sim/profile-schema.ts';
 
 /** Providers with real backbones, plus the simulated ones. */
 export const KNOWN_PROVIDERS = ['anthropic', 'openai', 'llamacpp', 'sim'] as const;
@@ -147,6 +148,8 @@ export const evolveSettingsSchema = z.strictObject({
   seed: z.int().min(0).optional(),
   /** Largest drop a held-out backbone may take, in points (`--tolerance`). */
   tolerancePoints: z.number().min(0).max(100).optional(),
+  /** Largest rise of mean tokens per validation episode a candidate may bring, as a share (0.5 = +50%; `--max-cost-increase`). */
+  maxCostIncrease: z.number().min(0).optional(),
   /** Repair turns for a candidate that fails the check. */
   maxRepairs: z.int().min(0).max(10).optional(),
   /** Candidates per iteration. */
@@ -208,6 +211,8 @@ export const bridleConfigSchema = z.strictObject({
   eval: evalSettingsSchema.default({}),
   /** Defaults for `bridle evolve`. */
   evolve: evolveSettingsSchema.default({}),
+  /** Simulated backbone profiles, by name (`sim/<name>`); the built-in ones need no entry and cannot be redefined. */
+  sims: simsConfigSchema.optional(),
 });
 
 /** What a user writes in `bridle.config.ts`. */

@@ -2,7 +2,7 @@
  * The Backbone contract: every model provider (simulated, Anthropic, OpenAI-compatible, embedded GGUF)
  * implements it. Only types; imports nothing but the harness API and environment contract types.
  */
-import type { RawOutput, RawToolCall, ToolSchema } from '../harness/api.ts';
+import type { Action, RawOutput, RawToolCall, ToolResult, ToolSchema } from '../harness/api.ts';
 import type { OracleStep } from './environment.ts';
 
 /** One message of the conversation, provider-neutral. */
@@ -24,8 +24,9 @@ export interface Sampling {
 export type ToolMode = 'native' | 'text';
 
 /**
- * What a simulated backbone may look at. Real providers ignore it: a sim never reads the prompt, it acts
- * from the environment's oracle and its own failure profile.
+ * What a simulated backbone may look at. Real providers ignore it. A sim acts from the environment's
+ * oracle and its own failure profile; of the conversation it reads nothing but, after a failed step, the
+ * feedback it was told (see `HistoryEntry.feedback`), so that rewriting the prompt cannot change its draws.
  */
 export interface EpisodeContext {
   /** Environment name. */
@@ -38,7 +39,9 @@ export interface EpisodeContext {
   tools: readonly ToolSchema[];
   /** The correct remaining plan from the current state. */
   oracle(): OracleStep[];
-  /** The steps so far: the chosen output of each, and whether it failed. */
+  /** The correct plan from the episode's initial state (the same at every step: per-episode draws read it). */
+  initialPlan(): OracleStep[];
+  /** The steps so far, oldest first. */
   history: readonly HistoryEntry[];
 }
 
@@ -49,6 +52,16 @@ export interface HistoryEntry {
   failed: boolean;
   /** True when the step's action ran and changed the world (a successful call of a tool that is not read-only). */
   wrote: boolean;
+  /** The action the step realized (after the harness's realize), or null when the output was rejected. */
+  action: Action | null;
+  /** The environment's own result, when the action was a tool call that ran (before any `interpret`). */
+  result?: ToolResult;
+  /**
+   * What the model was told after the step: the rejection, block or environment result as `interpret`
+   * rewrote it, followed by any message `regulate` injected. `prepare` rewrites of the next prompt are
+   * not part of it.
+   */
+  feedback: string;
 }
 
 /** One model call. */

@@ -1,16 +1,22 @@
 /**
  * The acceptance gate (DESIGN.md §5.6), the product's promise: a candidate counts only if it beats HEAD
- * on held-out tasks × held-out backbones, paired on the same seeds, beyond noise, and hurts no held-out
- * backbone by more than the tolerance.
+ * on held-out tasks × held-out backbones, paired on the same seeds, beyond noise, hurts no held-out
+ * backbone by more than the tolerance, and does not raise the mean tokens per episode by more than the
+ * cost limit (extra samples are not free: each one pays its whole prompt).
  */
 import type { Trajectory } from '../agent/trajectory.ts';
 import { BridleError } from '../errors.ts';
 import { seedOf } from '../util/random.ts';
 import { pairedBootstrap, type PairedDifference } from './stats.ts';
 
+/** Default of `maxCostIncrease`: mean tokens per episode may rise by at most half. */
+export const DEFAULT_MAX_COST_INCREASE = 0.5;
+
 export interface GateOptions {
   /** Largest drop any one held-out backbone may take, as a rate (0.02 = 2 points). */
   tolerance: number;
+  /** Largest rise of the mean tokens per validation episode, as a share of HEAD's (0.5 = +50%). Default 0.5. */
+  maxCostIncrease?: number;
   /** Bootstrap resamples (default 2000). */
   resamples?: number;
 }
@@ -25,6 +31,22 @@ export interface BackboneComparison {
   high: number;
 }
 
+/** Mean model tokens per validation episode (input plus output, every sample), before and after, paired. */
+export interface CostComparison {
+  /** HEAD's mean tokens per episode. */
+  before: number;
+  /** The candidate's mean tokens per episode. */
+  after: number;
+  /** Relative change, `after / before - 1` (0 when HEAD used no tokens). */
+  change: number;
+  /** Paired bootstrap 95% interval of the mean per-episode difference in tokens. */
+  interval: [number, number];
+  /** The limit the gate applied, as a relative change. */
+  limit: number;
+  /** True when the tokens are estimates (simulated backbones). */
+  estimated: boolean;
+}
+
 export interface GateVerdict {
   accept: boolean;
   /** One line: why. */
@@ -34,8 +56,42 @@ export interface GateVerdict {
   /** Bootstrap 95% interval of `delta`. */
   interval: [number, number];
   backbones: BackboneComparison[];
+  /** The change in mean tokens per episode, beside the change in success. */
+  cost: CostComparison;
   tasks: number;
   trials: number;
+}
+
+function tokensOf(trajectory: Trajectory): number {
+  return trajectory.usage.inputTokens + trajectory.usage.outputTokens;
+}
+
+/** "+182%" */
+export function percentChange(change: number): string {
+  const value = Math.round(change * 1000) / 10;
+  return `${value < 0 ? '-' : '+'}${Math.abs(value).toFixed(value !== 0 && Math.abs(value) < 10 ? 1 : 0)}%`;
+}
+
+function costOf(pairs: readonly { before: Trajectory; after: Trajectory }[], limit: number, resamples: number): CostComparison {
+  const before = pairs.reduce((sum, pair) => sum + tokensOf(pair.before), 0) / pairs.length;
+  const after = pairs.reduce((sum, pair) => sum + tokensOf(pair.after), 0) / pairs.length;
+  const interval = pairedBootstrap(
+    pairs.map(({ before: head, after: candidate }) => ({ cluster: head.taskId, difference: tokensOf(candidate) - tokensOf(head) })),
+    { resamples, seed: seedOf('gate-cost', pairs.length) },
+  );
+  return {
+    before,
+    after,
+    change: before === 0 ? 0 : after / before - 1,
+    interval: [interval.low, interval.high],
+    limit,
+    estimated: pairs.some((pair) => pair.before.usage.estimated || pair.after.usage.estimated),
+  };
+}
+
+/** `3120 → 8800 tokens per episode (+182%, estimated)` */
+export function describeCost(cost: Pick<CostComparison, 'before' | 'after' | 'change' | 'estimated'>): string {
+  return `${Math.round(cost.before)} → ${Math.round(cost.after)} tokens per episode (${percentChange(cost.change)}${cost.estimated ? ', estimated' : ''})`;
 }
 
 function keyOf(trajectory: Trajectory): string {
@@ -80,13 +136,17 @@ export function judge(head: readonly Trajectory[], candidate: readonly Trajector
   });
   const tasks = new Set(pairs.map((pair) => pair.before.taskId)).size;
   const trials = Math.max(...pairs.map((pair) => pair.before.trial)) + 1;
-  const base = { delta: overall.mean, interval: [overall.low, overall.high] as [number, number], backbones, tasks, trials };
+  const cost = costOf(pairs, options.maxCostIncrease ?? DEFAULT_MAX_COST_INCREASE, options.resamples ?? 2000);
+  const base = { delta: overall.mean, interval: [overall.low, overall.high] as [number, number], backbones, cost, tasks, trials };
   const worst = [...backbones].sort((a, b) => a.after - a.before - (b.after - b.before))[0];
   const summary = `mean ${points(overall.mean)} points, 95% interval [${points(overall.low)}, ${points(overall.high)}]`;
   if (overall.mean <= 0) return { ...base, accept: false, reason: `no held-out gain: ${summary}` };
+  if (cost.change > cost.limit) {
+    return { ...base, accept: false, reason: `cost: ${describeCost(cost)} rise above the ${percentChange(cost.limit)} limit, for a held-out gain of ${summary}` };
+  }
   if (overall.low <= 0) return { ...base, accept: false, reason: `gain within noise: ${summary} includes zero` };
   if (worst && worst.after - worst.before < -options.tolerance) {
     return { ...base, accept: false, reason: `${worst.backbone} falls ${points(worst.after - worst.before)} points (tolerance ${(options.tolerance * 100).toFixed(1)})` };
   }
-  return { ...base, accept: true, reason: `held-out gain: ${summary}` };
+  return { ...base, accept: true, reason: `held-out gain: ${summary}; ${describeCost(cost)}` };
 }

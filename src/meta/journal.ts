@@ -33,12 +33,23 @@ const backboneComparisonSchema = z.object({
   high: z.number(),
 });
 
+/** Mean tokens per validation episode, before and after (absent in journals written before the cost check). */
+export const costComparisonSchema = z.object({
+  before: z.number(),
+  after: z.number(),
+  change: z.number(),
+  interval: z.tuple([z.number(), z.number()]),
+  limit: z.number(),
+  estimated: z.boolean(),
+});
+
 export const verdictSchema = z.object({
   accept: z.boolean(),
   reason: z.string(),
   delta: z.number(),
   interval: z.tuple([z.number(), z.number()]),
   backbones: z.array(backboneComparisonSchema),
+  cost: costComparisonSchema.optional(),
   tasks: z.number(),
   trials: z.number(),
 });

@@ -7,11 +7,12 @@ import { BridleError } from '../errors.ts';
 import { loadConfig } from '../config/index.ts';
 import { createProviderBackbone, isRealProviderId, REAL_PROVIDERS } from './providers.ts';
 import type { Budget } from './shared/budget.ts';
-import { createSimBackboneById, isSimId } from './sim/index.ts';
+import { createSimBackboneById, toSimProfile } from './sim/index.ts';
+import { isSimId } from './ids.ts';
 
-/** Options for real providers (ignored by simulated backbones). Plain JSON: it crosses into workers. */
+/** Options for resolving backbones. Plain JSON: it crosses into workers. */
 export interface BackboneOptions {
-  /** Folder whose bridle.config.ts configures providers; also the root of the response cache. */
+  /** Folder whose bridle.config.ts configures providers and declares sim profiles; also the root of the response cache. */
   configRoot?: string;
   /** Bypass the response cache. */
   noCache?: boolean;
@@ -23,7 +24,17 @@ export { DEFAULT_SIM_IDS } from './sim/index.ts';
 
 /** Resolve a backbone id. Unknown ids and missing keys fail here, before any episode runs. */
 export async function resolveBackbone(id: string, options: BackboneOptions = {}, budget?: Budget): Promise<Backbone> {
-  if (isSimId(id)) return createSimBackboneById(id);
+  if (isSimId(id)) {
+    // Built-in profiles need no configuration; any other name may be declared under `sims`.
+    try {
+      return createSimBackboneById(id);
+    } catch (error) {
+      const config = await loadConfig(options.configRoot ?? process.cwd());
+      const declared = Object.entries(config.sims ?? {}).map(([name, input]) => toSimProfile(name, input));
+      if (declared.length === 0) throw error;
+      return createSimBackboneById(id, declared);
+    }
+  }
   if (!isRealProviderId(id)) {
     throw new BridleError(
       'UNKNOWN_BACKBONE',

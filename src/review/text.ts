@@ -30,6 +30,13 @@ export function backboneName(backbone: string, simulated: boolean): string {
 }
 
 
+/** `~3120 → ~3270 (+4.8%)`: a commit's mean tokens per validation episode, before → after (`~` for estimates). */
+export function costChange(cost: NonNullable<HarnessCommitInfo['cost']>): string {
+  const mark = cost.estimated ? '~' : '';
+  const change = cost.before === 0 ? 0 : (cost.after / cost.before - 1) * 100;
+  return `${mark}${Math.round(cost.before)} → ${mark}${Math.round(cost.after)} (${change >= 0 ? '+' : '-'}${Math.abs(change).toFixed(Math.abs(change) < 10 ? 1 : 0)}%)`;
+}
+
 /** `12.3k` for token counts. */
 function tokens(count: number): string {
   return count >= 1000 ? `${(Math.round(count / 100) / 10).toFixed(1)}k` : String(count);

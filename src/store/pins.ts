@@ -30,7 +30,7 @@
  * The hash check catches a harness edited or a tag moved without `bridle pin`; it does not stop someone
  * who can write tags and compute the hash. Sign tags (or protect them on the forge) for that.
  */
-import { labelBackboneId } from '../models/sim/index.ts';
+import { labelBackboneId } from '../models/ids.ts';
 import { resolve } from 'node:path';
 import { harnessContentHash } from '../../sandboxes/compile.ts';
 import { BridleError } from '../errors.ts';

@@ -16,7 +16,8 @@ describe('bridle eval', () => {
     expect(output.simulated).toBe(true);
     expect(output.note).toMatch(/SIMULATED/);
     expect(output.backbones.map((summary: { backbone: string }) => summary.backbone)).toEqual(['sim/rush', 'sim/scatter']);
-    expect(output.backbones[0]).toMatchObject({ episodes: 4, tasks: 2, trials: 2, simulated: true });
+    expect(output.backbones[0]).toMatchObject({ episodes: 4, tasks: 2, trials: 2, simulated: true, tokensEstimated: true });
+    expect(output.backbones[0].tokensPerEpisode).toBeGreaterThan(0);
     expect(output.harness.modules).toHaveLength(6);
     const runs = readdirSync(join(cwd, '.bridle', 'runs'));
     expect(runs).toHaveLength(1);
@@ -29,6 +30,8 @@ describe('bridle eval', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/sim\/drift \(simulated\)/);
     expect(result.stdout).toMatch(/SIMULATED/);
+    expect(result.stdout).toMatch(/tokens\/episode +tokens\/success/);
+    expect(result.stdout).toMatch(/~ tokens are estimated/);
     expect(result.stderr).toMatch(/eval retail \[#+\] 1\/1/);
   });
 

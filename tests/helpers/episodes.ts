@@ -3,6 +3,7 @@ import { readHarnessDirectory, type HarnessSource } from '../../src/store/harnes
 import { createLocalExecutor } from '../../src/agent/executor.ts';
 import { evaluatePlan } from '../../src/agent/evaluate.ts';
 import { createRetail } from '../../environments/retail/index.ts';
+import { BUILTIN_ENVIRONMENTS } from '../../environments/index.ts';
 import type { Split } from '../../src/contracts/environment.ts';
 
 export const EXAMPLE_HARNESS_DIR = new URL('../fixtures/retail-example-harness/', import.meta.url).pathname;
@@ -20,14 +21,16 @@ export async function evaluateLocally(options: {
   taskIds?: string[];
   trials?: number;
   seed?: number;
+  /** A built-in environment's name (default retail). */
+  environment?: string;
 }) {
   const executor = createLocalExecutor();
   try {
     return await evaluatePlan(
       {
         runId: 'test',
-        environment: createRetail(),
-        environmentRef: { name: 'retail' },
+        environment: options.environment === undefined || options.environment === 'retail' ? createRetail() : await BUILTIN_ENVIRONMENTS[options.environment]!.create({}),
+        environmentRef: { name: options.environment ?? 'retail' },
         backbones: options.backbones,
         tasks: options.taskIds ? { ids: options.taskIds } : { split: options.split ?? 'test' },
         trials: options.trials ?? 1,

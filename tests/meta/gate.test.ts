@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { judge } from '../../src/meta/gate.ts';
+import type { Trajectory } from '../../src/agent/trajectory.ts';
+import { runEpisode } from '../../src/agent/episode.ts';
+import { episodeSeed } from '../../src/agent/evaluate.ts';
+import { createSimBackbone, simProfileInputSchema, toSimProfile } from '../../src/models/sim/index.ts';
+import { compileHarness, EMPTY_HARNESS } from '../../sandboxes/compile.ts';
+import { createInProcessRunner } from '../../sandboxes/in-process-runner.ts';
+import { createRetail } from '../../environments/retail/index.ts';
 import { pairedBootstrap } from '../../src/meta/stats.ts';
 import { trajectory } from '../helpers/trajectories.ts';
 
@@ -50,6 +57,51 @@ describe('the held-out gate', () => {
     expect(verdict.interval[0]).toBeGreaterThan(0);
     expect(verdict.accept).toBe(false);
     expect(verdict.reason).toBe('sim/b falls -4.2 points (tolerance 2.0)');
+  });
+
+  it('reports the paired change in mean tokens per episode beside the success change', () => {
+    const costly = (trajectories: Trajectory[], factor: number) => trajectories.map((episode) => ({ ...episode, usage: { ...episode.usage, inputTokens: 1000 * factor, outputTokens: 0 } }));
+    const after = [...episodes('sim/a', pattern(2, 3)), ...episodes('sim/b', pattern(2, 3))];
+    const verdict = judge(costly(before, 1), costly(after, 1.2), { tolerance: 0.02 });
+    expect(verdict.accept).toBe(true);
+    expect(verdict.cost).toMatchObject({ before: 1000, after: 1200, limit: 0.5, estimated: true });
+    expect(verdict.cost.change).toBeCloseTo(0.2, 10);
+    expect(verdict.cost.interval).toEqual([200, 200]);
+    expect(verdict.reason).toMatch(/; 1000 → 1200 tokens per episode \(\+20%, estimated\)$/);
+    // The same gain for twice the tokens is over the default limit, and within a raised one.
+    expect(judge(costly(before, 1), costly(after, 2), { tolerance: 0.02 }).reason).toMatch(/^cost: 1000 → 2000 tokens per episode \(\+100%, estimated\) rise above the \+50% limit/);
+    expect(judge(costly(before, 1), costly(after, 2), { tolerance: 0.02, maxCostIncrease: 1.5 }).accept).toBe(true);
+  });
+
+  it('rejects a candidate that triples the samples for a small gain, with the cost reason', async () => {
+    // A backbone whose only failure is format noise now and then, and whose retries give up or repeat themselves.
+    const backbone = createSimBackbone(toSimProfile('noisy', simProfileInputSchema.parse({ modes: { format: { noise: 0.06 }, giveUp: { noise: 0.3 } }, perseveration: 0.6 })));
+    const resampleEverything = compileHarness([
+      {
+        file: 'resample-everything.ts',
+        source: `import { defineModule } from 'bridle/harness';
+export default defineModule({
+  name: 'resample-everything',
+  why: 'draw three samples at every step and keep the first that realizes',
+  regulate() { return { resample: 3 }; },
+});`,
+      },
+    ]);
+    const environment = createRetail();
+    const tasks = environment.tasks.filter((task) => task.split === 'validation').map((task) => task.id);
+    const runner = createInProcessRunner();
+    const run = (harness: { label: string; compiled: typeof EMPTY_HARNESS }) =>
+      Promise.all(
+        tasks.flatMap((taskId) =>
+          [0, 1].map((trial) => runEpisode({ runId: 'gate', environment, taskId, seed: episodeSeed(0, taskId, trial), trial, backbone, harness, runner: harness.compiled === EMPTY_HARNESS ? null : runner })),
+        ),
+      );
+    const verdict = judge(await run({ label: 'none', compiled: EMPTY_HARNESS }), await run({ label: 'candidate', compiled: resampleEverything }), { tolerance: 0.02 });
+    expect(verdict.delta).toBeGreaterThan(0); // resampling repairs the noise: a real gain
+    expect(verdict.delta).toBeLessThan(0.2);
+    expect(verdict.cost.change).toBeGreaterThan(1); // three samples a step, over shorter episodes
+    expect(verdict.accept).toBe(false);
+    expect(verdict.reason).toMatch(/^cost: \d+ → \d+ tokens per episode \(\+\d+%, estimated\) rise above the \+50% limit/);
   });
 
   it('refuses to compare episodes that do not pair up', () => {

@@ -13,6 +13,11 @@ import type { EngineerRequest, FailureGroup } from '../../src/meta/types.ts';
 import { emptyHarness, type HarnessFile } from '../../src/store/harness-files.ts';
 import { createRetail } from '../../environments/retail/index.ts';
 import { evaluateLocally } from '../helpers/episodes.ts';
+import { step, trajectory } from '../helpers/trajectories.ts';
+import { runEpisode } from '../../src/agent/episode.ts';
+import type { Backbone } from '../../src/contracts/backbone.ts';
+import { compileHarness } from '../../sandboxes/compile.ts';
+import { createInProcessRunner } from '../../sandboxes/in-process-runner.ts';
 
 const environment = createRetail();
 const tools = [...environment.tools, FINISH_TOOL];
@@ -103,5 +108,61 @@ describe('heuristic engineer', () => {
     for (const word of [...environment.tools.map((tool) => tool.name), 'retail', 'order_id', 'customer', 'confirmation', 'gift_card', '#W']) {
       expect(sources.toLowerCase().includes(word.toLowerCase()), word).toBe(false);
     }
+  });
+
+  describe('learns from the outputs it sees', () => {
+    const rejection = 'Invalid action: the reply is not a single JSON object. Reply with exactly one JSON object and nothing else.';
+    const failedWith = (taskId: string, text: string, fields: Parameters<typeof step>[2] = { rejection }) => trajectory({ taskId, steps: [step(0, text, fields)] });
+    const taskId = environment.tasks.find((task) => task.split === 'train')!.id;
+
+    /** The action a generated module realizes from `text`, run in a real episode. */
+    async function realized(files: HarnessFile[], text: string) {
+      const backbone: Backbone = {
+        id: 'test/scripted',
+        simulated: false,
+        toolMode: 'text',
+        async complete(request) {
+          return { samples: Array.from({ length: request.samples }, () => ({ text, toolCalls: [] })), usage: { inputTokens: 1, outputTokens: 1 }, warnings: [] };
+        },
+      };
+      const episode = await runEpisode({ runId: 't', environment, taskId, seed: 1, trial: 0, backbone, harness: { label: 't', compiled: compileHarness(files) }, runner: createInProcessRunner(), maxSteps: 1 });
+      return episode.steps[0]!.action;
+    }
+
+    it('takes its key synonyms from rejected outputs, and knows no others but the documented and OpenAI shapes', async () => {
+      const engineer = createHeuristicEngineer();
+      const invented = '{"verb": "get_order_details", "payload": "{\\"order_id\\": \\"#W0000001\\"}"}';
+      const learnt = mineFailures([failedWith(taskId, invented)]).find((group) => group.kind === 'parse')!;
+      const proposal = (await engineer.propose({ ...request(learnt), train: [failedWith(taskId, invented)] }))!;
+      const source = proposal.files[0]!.source;
+      expect(source).toMatch(/const TOOL_KEYS: string\[\] = \[\s*"tool",\s*"name",\s*"verb"\s*\]/);
+      expect(source).toMatch(/const ARGUMENT_KEYS: string\[\] = \[\s*"arguments",\s*"payload"\s*\]/);
+      expect(await realized(proposal.files, invented)).toEqual({ kind: 'call', tool: 'get_order_details', arguments: { order_id: '#W0000001' } });
+
+      const plain = '```json\n{"tool": "get_order_details", "arguments": {"order_id": "#W0000001"}}\n```';
+      const fenced = mineFailures([failedWith(taskId, plain)]).find((group) => group.kind === 'parse')!;
+      const baseline = (await engineer.propose({ ...request(fenced), train: [failedWith(taskId, plain)] }))!.files[0]!.source;
+      expect(baseline).toMatch(/const TOOL_KEYS: string\[\] = \[\s*"tool",\s*"name"\s*\]/);
+      expect(baseline).toMatch(/const ARGUMENT_KEYS: string\[\] = \[\s*"arguments"\s*\]/);
+      expect(await realized(proposal.files, '{"function": "get_order_details", "input": {"order_id": "#W0000001"}}')).toBeNull(); // never seen, not guessed
+    });
+
+    it('maps an unknown tool name to the tool it meant: seen in the failures, or by its arguments and words', async () => {
+      const engineer = createHeuristicEngineer();
+      const call = (tool: string) => ({ kind: 'call' as const, tool, arguments: { order_id: '#W0000001' } });
+      const failed = trajectory({
+        taskId,
+        steps: [
+          step(0, '', { action: call('obtain_order_details'), result: { ok: false, output: "Error: unknown tool 'obtain_order_details'" } }),
+          step(1, '', { action: call('get_order_details'), result: { ok: true, output: '{}' } }),
+        ],
+      });
+      const group = mineFailures([failed]).find((candidate) => candidate.kind === 'unknown-tool')!;
+      const proposal = (await engineer.propose({ ...request(group), train: [failed] }))!;
+      expect(proposal.files[0]!.source).toMatch(/"obtain_order_details": "get_order_details"/);
+      expect(await realized(proposal.files, JSON.stringify({ tool: 'obtain_order_details', arguments: { order_id: '#W0000001' } }))).toEqual(call('get_order_details'));
+      // A spelling never seen: the only tool whose parameters fit and whose name shares words with it.
+      expect(await realized(proposal.files, JSON.stringify({ tool: 'functions.read_order_details', arguments: { order_id: '#W0000001' } }))).toEqual(call('get_order_details'));
+    });
   });
 });

@@ -74,6 +74,16 @@ describe('configuration schema', () => {
     expect(message).toContain('set either apiKey or apiKeyEnv, not both');
   });
 
+  it('holds sim profiles: omitted rates are 0, every key is checked, built-in names are taken', () => {
+    const config = parseConfig({ sims: { 'my-sim': { modes: { format: { habit: 0.4 } }, compliance: 0.6 } } });
+    expect(config.sims?.['my-sim']).toMatchObject({ modes: { format: { habit: 0.4, noise: 0 } }, compliance: 0.6, perseveration: 0, residual: 0 });
+    expect(parseConfig({ evolve: { maxCostIncrease: 1 } }).evolve.maxCostIncrease).toBe(1);
+    expect(messageOf(() => parseConfig({ sims: { scatter: {} } }))).toContain('sims["scatter"]: "scatter" is a built-in sim profile; give yours another name');
+    expect(messageOf(() => parseConfig({ sims: { 'my-sim': { modes: { fromat: { habit: 0.1 } } } } }))).toContain('sims["my-sim"].modes.fromat: unknown key; did you mean "format"?');
+    expect(messageOf(() => parseConfig({ sims: { 'my-sim': { compliance: 1.5 } } }))).toContain('sims["my-sim"].compliance: a rate is a probability: write a number from 0 to 1');
+    expect(messageOf(() => parseConfig({ sims: { 'My Sim': {} } }))).toContain('a sim profile name is lower-case letters, digits and dashes');
+  });
+
   it('stays strict when extended with more keys', () => {
     const extended = bridleConfigSchema.extend({ evolve: z.strictObject({ rounds: z.int().positive() }).optional() });
     expect(parseConfig({ evolve: { rounds: 3 } }, { schema: extended }).evolve).toEqual({ rounds: 3 });

@@ -56,7 +56,8 @@ export function evolveProject(): EvolvedProject {
   const init = bridle(root, 'init', '--env', 'retail');
   if (init.code !== 0) throw new Error(`bridle init failed: ${init.stderr}`);
   const base = git(root, 'rev-parse', 'HEAD');
-  const evolve = bridle(root, 'evolve', '--env', 'retail', '--iterations', '3', '--trials', '1', '--train-trials', '1', '--json');
+  // Three validation trials: the policy guard's gain is within noise on one (two commits are needed below).
+  const evolve = bridle(root, 'evolve', '--env', 'retail', '--iterations', '2', '--trials', '3', '--train-trials', '3', '--no-pruning', '--json');
   if (evolve.code !== 0) throw new Error(`bridle evolve failed: ${evolve.stderr}`);
   const result = JSON.parse(evolve.stdout) as { runId: string; branch: string; commits: { sha: string }[] };
   return { root, runId: result.runId, branch: result.branch, commits: result.commits.map((commit) => commit.sha), base };

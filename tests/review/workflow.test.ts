@@ -79,11 +79,11 @@ describe('bridle review', () => {
     expect(runs[0].heldout.after).toBeGreaterThan(runs[0].heldout.before);
   });
 
-  it("lists one run's accepted commits: commit, module, failure group, delta with interval, engineer, date", () => {
+  it("lists one run's accepted commits: commit, module, failure group, delta with interval, tokens per episode, engineer, date", () => {
     const result = bridle(project.root, 'review', project.runId);
     expect(result.code).toBe(0);
     for (const sha of project.commits) {
-      expect(result.stdout).toMatch(new RegExp(`^${sha.slice(0, 10)}\\s+[a-z0-9-]+\\.ts\\s+.+\\s+[+-]\\d+\\.\\d \\[[+-]\\d+\\.\\d, [+-]\\d+\\.\\d\\]\\s+heuristic\\s+\\d{4}-\\d\\d-\\d\\d`, 'm'));
+      expect(result.stdout).toMatch(new RegExp(`^${sha.slice(0, 10)}\\s+[a-z0-9-]+\\.ts\\s+.+\\s+[+-]\\d+\\.\\d \\[[+-]\\d+\\.\\d, [+-]\\d+\\.\\d\\]\\s+~\\d+ → ~\\d+ \\([+-][\\d.]+%\\)\\s+heuristic\\s+\\d{4}-\\d\\d-\\d\\d`, 'm'));
     }
     const run = JSON.parse(bridle(project.root, 'review', project.runId, '--json').stdout);
     expect(run.commits.map((commit: { sha: string }) => commit.sha)).toEqual(project.commits);
@@ -100,7 +100,8 @@ describe('bridle show', () => {
     const output = result.stdout;
     expect(output).toContain(`commit ${project.commits[0]}`);
     expect(output).toMatch(/^diff --git a\/harnesses\/retail\/[a-z0-9-]+\.ts b\/harnesses\/retail\/[a-z0-9-]+\.ts$/m);
-    expect(output).toMatch(/^Held-out success, 24 validation tasks × 1 trials/m);
+    expect(output).toMatch(/^Held-out success, 24 validation tasks × 3 trials/m);
+    expect(output).toMatch(/^Mean tokens per validation episode \(estimated\): \d+ → \d+ \([+-][\d.]+%; limit \+50%\)$/m);
     expect(output).toMatch(/^ {2}sim\/scatter \(simulated\) +\d+\.\d% → +\d+\.\d%/m);
     expect(output).toMatch(/^One validation episode this change fixed \(\d+ fixed, \d+ broken/m);
     const episode = output.slice(output.indexOf('One validation episode'));

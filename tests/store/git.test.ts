@@ -418,6 +418,17 @@ describe('commit message', () => {
     expect(parseTrailers(message).get('Bridle-Delta')).toBe('+14.6');
   });
 
+  it('writes and reads the cost of a change: a tokens line under the table and a Bridle-Cost trailer; commits without them still parse', () => {
+    const info = commitInfo({ cost: { before: 3120, after: 3270, limit: 0.5, estimated: true } });
+    const message = formatHarnessCommit(info);
+    expect(message).toContain('  mean                                     +14.6 [+8.3, +20.8]\nMean tokens per validation episode (estimated): 3120 → 3270 (+4.8%; limit +50%)\n\nBridle-Run:');
+    expect(parseTrailers(message).get('Bridle-Cost')).toBe('3120 → 3270 tokens/episode (+4.8%, limit +50%, estimated)');
+    expect(parseHarnessCommit(message)).toEqual(info);
+    const billed = commitInfo({ cost: { before: 20000, after: 64000, limit: 1.5, estimated: false } });
+    expect(parseHarnessCommit(formatHarnessCommit(billed))).toEqual(billed);
+    expect(parseHarnessCommit(formatHarnessCommit(commitInfo()))?.cost).toBeUndefined();
+  });
+
   it('keeps long subjects to one line of at most 100 characters and reads the full title from the body', () => {
     const title = `${'a very long failure group title '.repeat(6)}end`;
     const message = formatHarnessCommit(commitInfo({ group: { signature: 's', title: `${title}\nsecond line` } }));

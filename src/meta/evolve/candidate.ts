@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Trajectory } from '../../agent/trajectory.ts';
 import type { HarnessSource } from '../../store/harness-files.ts';
-import { ORACLE_BACKBONE_ID } from '../../models/sim/index.ts';
+import { ORACLE_BACKBONE_ID } from '../../models/ids.ts';
 import { writeFileAtomic } from '../../store/runs.ts';
 import { candidateDirectory, candidateLabel, writeChangedPairs } from '../../store/candidates.ts';
 import { applyProposal, changedFiles, moduleNames } from '../apply-proposal.ts';
@@ -131,7 +131,7 @@ export async function tryCandidate(context: EvolveContext, input: CandidateInput
   phase('validate', 'validation tasks, held-out backbones');
   const head = await evaluateHarness(context, { label: `head-${input.head.label}-validation`, harness: input.head, backbones: context.options.heldout, split: 'validation', trials: context.options.trials, iteration, phase: 'validate', record: false });
   const after = await evaluateHarness(context, { label: `${candidateLabel(candidate)}-validation`, harness, backbones: context.options.heldout, split: 'validation', trials: context.options.trials, iteration, phase: 'validate', record: false });
-  const verdict = judge(head, after, { tolerance: context.options.tolerancePoints / 100 });
+  const verdict = judge(head, after, { tolerance: context.options.tolerancePoints / 100, maxCostIncrease: context.options.maxCostIncrease });
   if (input.kind === 'removal') {
     // A removal needs no gain: it is accepted when the module's absence costs nothing beyond the tolerance.
     const worst = Math.min(...verdict.backbones.map((backbone) => backbone.after - backbone.before));

@@ -82,6 +82,8 @@ export async function evaluateHarness(
       seed: context.options.seed,
       harness: input.harness,
       runner: 'isolate',
+      // Workers resolve backbones (sim profiles of bridle.config.ts included) against the run's project.
+      backboneOptions: { configRoot: context.root },
       ...(context.options.user === undefined ? {} : { user: context.options.user }),
     },
     context.executor,

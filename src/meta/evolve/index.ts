@@ -21,7 +21,7 @@ import { createHarnessChecker, harnessApiSource } from '../check/index.ts';
 import { buildLeakCorpus } from '../check/leak-scan.ts';
 import { createEngineer } from '../engineers/index.ts';
 import { openJournal, parseFaultInjection, readJournal } from '../journal.ts';
-import type { GateVerdict } from '../gate.ts';
+import { DEFAULT_MAX_COST_INCREASE, type GateVerdict } from '../gate.ts';
 import { evaluateHarness, scoresOf, type EvolveContext } from './context.ts';
 import { commitCandidate, runIteration, budgetStop } from './iteration.ts';
 import {
@@ -80,7 +80,7 @@ export async function evolve(input: EvolveInput): Promise<EvolveResult> {
     const events = readJournal(runDirectory(root, runId));
     const start = events.find((event) => event.type === 'run-start');
     if (!start || start.type !== 'run-start') throw new BridleError('UNKNOWN_RUN', `no evolve run "${runId}" to resume under ${join(root, '.bridle', 'runs')}`);
-    // Runs journaled before the agent engineer existed were single-shot: their defaults stay so on resume.
+    // Runs journaled before the agent engineer or the cost limit existed resume with the defaults they ran with.
     const journaled = start.options as Partial<ResolvedEvolveOptions>;
     options = {
       ...(journaled as ResolvedEvolveOptions),
@@ -88,6 +88,7 @@ export async function evolve(input: EvolveInput): Promise<EvolveResult> {
       engineerTurns: journaled.engineerTurns ?? DEFAULT_ENGINEER_TURNS,
       engineerExperiments: journaled.engineerExperiments ?? DEFAULT_ENGINEER_EXPERIMENTS,
       proposalMaxTokens: journaled.proposalMaxTokens ?? DEFAULT_PROPOSAL_MAX_TOKENS,
+      maxCostIncrease: journaled.maxCostIncrease ?? DEFAULT_MAX_COST_INCREASE,
     };
   } else {
     options = resolveOptions(input, config);

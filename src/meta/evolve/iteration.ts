@@ -215,6 +215,8 @@ export async function commitCandidate(
     interval: [outcome.verdict.interval[0] * 100, outcome.verdict.interval[1] * 100],
     validation: { tasks: outcome.verdict.tasks, trials: outcome.verdict.trials },
     modules: changed,
+    // Verdicts journaled before the cost check existed have no cost: their commit has no cost line.
+    ...(outcome.verdict.cost ? { cost: { before: outcome.verdict.cost.before, after: outcome.verdict.cost.after, limit: outcome.verdict.cost.limit, estimated: outcome.verdict.cost.estimated } } : {}),
   });
   context.journal.append({ type: 'commit-start', iteration, candidate, message });
   const manifest = {

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { BridleConfig } from '../../config/index.ts';
 import { BridleError } from '../../errors.ts';
+import { DEFAULT_MAX_COST_INCREASE } from '../gate.ts';
 
 /** Offline defaults (DESIGN.md §9): one simulated backbone to train on, two held out. */
 export const DEFAULT_TRAIN_BACKBONES = ['sim/mixed'];
@@ -51,6 +52,8 @@ export const evolveOptionsSchema = z
     seed: z.number().int().min(0).optional(),
     /** Largest drop a held-out backbone may take, in points (default 2). */
     tolerancePoints: z.number().min(0).max(100).optional(),
+    /** Largest rise of mean tokens per validation episode, as a share of HEAD's (default 0.5 = +50%). */
+    maxCostIncrease: z.number().min(0).optional(),
     /** Repair turns for a candidate that fails the check (default 2). */
     maxRepairs: z.number().int().min(0).max(10).optional(),
     /** Candidates tried per iteration before giving up on it (default 4). */
@@ -103,6 +106,8 @@ export interface ResolvedEvolveOptions {
   trials: number;
   seed: number;
   tolerancePoints: number;
+  /** Largest rise of mean tokens per validation episode a candidate may bring (0.5 = +50%). */
+  maxCostIncrease: number;
   maxRepairs: number;
   candidatesPerIteration: number;
   attemptsPerGroup: number;
@@ -144,6 +149,7 @@ export function resolveOptions(input: EvolveInput, config: Pick<BridleConfig, 'e
     trials: input.trials ?? settings.trials ?? 3,
     seed: input.seed ?? settings.seed ?? 0,
     tolerancePoints: input.tolerancePoints ?? settings.tolerancePoints ?? 2,
+    maxCostIncrease: input.maxCostIncrease ?? settings.maxCostIncrease ?? DEFAULT_MAX_COST_INCREASE,
     maxRepairs: input.maxRepairs ?? settings.maxRepairs ?? 2,
     candidatesPerIteration: input.candidatesPerIteration ?? settings.candidatesPerIteration ?? 4,
     attemptsPerGroup: input.attemptsPerGroup ?? settings.attemptsPerGroup ?? 3,

@@ -1,144 +1,150 @@
 /**
- * Generic corruptions of an intended call, driven only by the tool schemas and what the conversation
- * showed: nothing here knows any particular environment.
+ * Generic corruptions of an intended call, driven only by the tool schemas, the oracle's plan and the
+ * environment's own results: nothing here knows any particular environment, and nothing reads the prompt.
  */
 import type { Json, JsonObject, ParameterSchema, ToolSchema } from '../../harness/api.ts';
-import type { Message } from '../../contracts/backbone.ts';
+import { canonicalJson } from '../../util/canonical-json.ts';
+import { literalPrefix, unanchoredPattern } from '../../util/pattern.ts';
 import type { Random } from '../../util/random.ts';
-import type { IntendedCall } from './render.ts';
-import { toCamel } from './render.ts';
+import { toCamel, type IntendedCall } from './render.ts';
 
-type Slip = (call: IntendedCall, schema: ToolSchema, random: Random) => IntendedCall | null;
+/** What the sim got wrong about an argument: its name (key) or its value. */
+export type RepairKind = 'key' | 'value';
 
-function sortedKeys(object: JsonObject): string[] {
-  return Object.keys(object).sort();
+/** One kind of argument slip. */
+interface SlipKind {
+  name: string;
+  /** Whether the slip can change this argument (so that the result differs and stays repairable). */
+  applies(key: string, value: Json, schema: ParameterSchema): boolean;
+  /** The changed key and value; `fixed` holds the slip's fixed choices (a habit keeps them). */
+  apply(key: string, value: Json, schema: ParameterSchema, fixed: Random): { key: string; value: Json };
+  repair: RepairKind;
 }
 
-/** The literal characters a pattern requires at the start, e.g. "#W" for `^#W\d{7}$`. */
-export function literalPrefix(pattern: string): string {
-  const match = /^\^((?:\\.|[^\\[\](){}.*+?|^$])*)/.exec(pattern);
-  if (!match?.[1]) return '';
-  let prefix = '';
-  for (let index = 0; index < match[1].length; index++) {
-    const char = match[1][index]!;
-    if (char === '\\') {
-      const next = match[1][index + 1];
-      if (next === undefined || /[dDwWsSbB]/.test(next)) break;
-      prefix += next;
-      index++;
-    } else {
-      prefix += char;
-    }
-  }
-  return prefix;
+function prefixOf(schema: ParameterSchema): string {
+  return schema.pattern ? literalPrefix(schema.pattern) : '';
 }
 
-/** Drop the literal prefix of an id ("#W1234567" → "W1234567" or "1234567"). */
-const dropPrefix: Slip = (call, schema, random) => {
-  const keys = sortedKeys(call.arguments).filter((key) => {
-    const pattern = schema.parameters.properties[key]?.pattern;
-    const value = call.arguments[key];
-    return pattern && typeof value === 'string' && literalPrefix(pattern).length > 0 && value.startsWith(literalPrefix(pattern));
-  });
-  if (keys.length === 0) return null;
-  const key = random.pick(keys);
-  const value = call.arguments[key] as string;
-  const prefix = literalPrefix(schema.parameters.properties[key]!.pattern!);
-  const cut = random.int(1, prefix.length);
-  return { tool: call.tool, arguments: { ...call.arguments, [key]: value.slice(cut) } };
-};
+const SLIP_KINDS: readonly SlipKind[] = [
+  {
+    name: 'drop-prefix',
+    applies: (_key, value, schema) => typeof value === 'string' && prefixOf(schema).length > 0 && value.startsWith(prefixOf(schema)) && value.length > prefixOf(schema).length,
+    apply: (key, value, schema, fixed) => ({ key, value: (value as string).slice(fixed.int(1, prefixOf(schema).length)) }),
+    repair: 'value',
+  },
+  {
+    name: 'spaced-id',
+    applies: (_key, value, schema) => typeof value === 'string' && prefixOf(schema).length > 0 && value.startsWith(prefixOf(schema)) && value.length > prefixOf(schema).length,
+    apply: (key, value, schema) => ({ key, value: `${prefixOf(schema)} ${(value as string).slice(prefixOf(schema).length)}` }),
+    repair: 'value',
+  },
+  {
+    name: 'key-case',
+    applies: (key) => /_[a-z0-9]/.test(key),
+    apply: (key, value, _schema, fixed) => {
+      const variants = [toCamel(key), toCamel(key).replace(/^./, (first) => first.toUpperCase()), key.replace(/_/g, '-')];
+      return { key: fixed.pick(variants), value };
+    },
+    repair: 'key',
+  },
+  {
+    name: 'scalar-for-list',
+    applies: (_key, value, schema) => schema.type === 'array' && Array.isArray(value) && value.length === 1 && typeof value[0] !== 'object',
+    apply: (key, value) => ({ key, value: (value as Json[])[0]! }),
+    repair: 'value',
+  },
+  {
+    name: 'list-as-text',
+    applies: (_key, value, schema) => schema.type === 'array' && Array.isArray(value) && value.length > 0,
+    apply: (key, value) => ({ key, value: JSON.stringify(value) }),
+    repair: 'value',
+  },
+  {
+    name: 'padded-text',
+    applies: (_key, value, schema) => typeof value === 'string' && value.trim() === value && value !== '' && !schema.enum,
+    apply: (key, value, _schema, fixed) => ({ key, value: fixed.pick([` ${value as string} `, `${value as string} `, `${value as string}\n`]) }),
+    repair: 'value',
+  },
+  {
+    name: 'upper-case',
+    applies: (_key, value, schema) => typeof value === 'string' && schema.pattern !== undefined && value.toLowerCase() === value && value.toUpperCase() !== value,
+    apply: (key, value) => ({ key, value: (value as string).toUpperCase() }),
+    repair: 'value',
+  },
+  {
+    name: 'number-as-text',
+    applies: (_key, value) => typeof value === 'number',
+    apply: (key, value) => ({ key, value: String(value) }),
+    repair: 'value',
+  },
+];
 
-/** Spell one argument name in camelCase ("order_id" → "orderId"). */
-const camelKey: Slip = (call, _schema, random) => {
-  const keys = sortedKeys(call.arguments).filter((key) => toCamel(key) !== key);
-  if (keys.length === 0) return null;
-  const key = random.pick(keys);
+/** The slip kinds (by index) that apply to one argument of a call. */
+export function applicableSlips(key: string, value: Json, schema: ParameterSchema | undefined): number[] {
+  if (!schema) return [];
+  return SLIP_KINDS.flatMap((kind, index) => (kind.applies(key, value, schema) ? [index] : []));
+}
+
+/** What a slip changed: which argument, and whether its name or its value is now wrong. */
+export interface ArgumentFault {
+  parameter: string;
+  repair: RepairKind;
+}
+
+/** Apply slip `kind` to argument `key` of a call; the key keeps its position. */
+export function applySlip(call: IntendedCall, key: string, kind: number, schema: ParameterSchema, fixed: Random): { call: IntendedCall; fault: ArgumentFault; key: string } {
+  const slip = SLIP_KINDS[kind]!;
+  const changed = slip.apply(key, call.arguments[key]!, schema, fixed);
   const args: JsonObject = {};
-  for (const name of Object.keys(call.arguments)) args[name === key ? toCamel(name) : name] = call.arguments[name]!;
-  return { tool: call.tool, arguments: args };
-};
-
-/** Give a one-element list as a bare value (["123"] → "123"). */
-const scalarForList: Slip = (call, schema, random) => {
-  const keys = sortedKeys(call.arguments).filter((key) => {
-    const value = call.arguments[key];
-    return schema.parameters.properties[key]?.type === 'array' && Array.isArray(value) && value.length === 1;
-  });
-  if (keys.length === 0) return null;
-  const key = random.pick(keys);
-  return { tool: call.tool, arguments: { ...call.arguments, [key]: (call.arguments[key] as Json[])[0]! } };
-};
-
-/** Pad a string argument with spaces or change its case. */
-const paddedText: Slip = (call, schema, random) => {
-  const keys = sortedKeys(call.arguments).filter((key) => typeof call.arguments[key] === 'string' && !schema.parameters.properties[key]?.enum);
-  if (keys.length === 0) return null;
-  const key = random.pick(keys);
-  const value = call.arguments[key] as string;
-  const changed = random.chance(0.5) ? ` ${value} ` : value.toUpperCase() === value ? ` ${value}` : value.toUpperCase();
-  return { tool: call.tool, arguments: { ...call.arguments, [key]: changed } };
-};
-
-/** Write a number as text. */
-const numberAsText: Slip = (call, _schema, random) => {
-  const keys = sortedKeys(call.arguments).filter((key) => typeof call.arguments[key] === 'number');
-  if (keys.length === 0) return null;
-  const key = random.pick(keys);
-  return { tool: call.tool, arguments: { ...call.arguments, [key]: String(call.arguments[key]) } };
-};
-
-const SLIPS: readonly Slip[] = [dropPrefix, dropPrefix, camelKey, scalarForList, paddedText, numberAsText];
-
-/** One argument format slip, or null when no slip applies to this call. */
-export function slipArgument(call: IntendedCall, tools: readonly ToolSchema[], random: Random): IntendedCall | null {
-  const schema = tools.find((tool) => tool.name === call.tool);
-  if (!schema || Object.keys(call.arguments).length === 0) return null;
-  for (const slip of random.shuffle(SLIPS)) {
-    const slipped = slip(call, schema, random);
-    if (slipped) return slipped;
+  for (const [name, value] of Object.entries(call.arguments)) {
+    if (name === key) args[changed.key] = changed.value;
+    else args[name] = value;
   }
-  return null;
+  return { call: { tool: call.tool, arguments: args }, fault: { parameter: key, repair: slip.repair }, key: changed.key };
+}
+
+export function schemaOf(tools: readonly ToolSchema[], name: string): ToolSchema | undefined {
+  return tools.find((tool) => tool.name === name);
 }
 
 const VERB_SYNONYMS: Record<string, readonly string[]> = {
-  get: ['fetch', 'lookup', 'retrieve', 'read'],
-  find: ['search', 'lookup', 'locate'],
-  list: ['get_all', 'show'],
-  cancel: ['void', 'abort'],
-  modify: ['update', 'change', 'edit'],
+  get: ['fetch', 'lookup', 'retrieve', 'read', 'query'],
+  find: ['search', 'lookup', 'locate', 'get'],
+  list: ['get_all', 'show', 'fetch_all'],
+  cancel: ['void', 'abort', 'delete'],
+  modify: ['update', 'change', 'edit', 'set'],
   return: ['refund', 'process_return'],
   exchange: ['swap', 'replace'],
   transfer: ['escalate', 'handoff'],
-  record: ['log', 'save'],
+  record: ['log', 'save', 'store'],
+  calculate: ['compute', 'eval'],
 };
 
-/** A plausible tool name that does not exist ("get_order_details" → "fetch_order_details"). */
-export function hallucinateToolName(tool: string, tools: readonly ToolSchema[], random: Random): string {
+const NAMESPACES = ['functions', 'tools', 'default_api'];
+
+/** Plausible tool names that do not exist for a tool ("get_order_details" → "fetch_order_details", "functions.get_order_details", ...). */
+export function wrongToolNames(tool: string, tools: readonly ToolSchema[]): string[] {
   const names = new Set(tools.map((schema) => schema.name));
   const [verb, ...rest] = tool.split('_');
-  const synonyms = VERB_SYNONYMS[verb ?? ''] ?? ['do', 'run'];
+  const synonyms = VERB_SYNONYMS[verb ?? ''] ?? ['do', 'run', 'perform'];
+  const last = rest.at(-1);
+  const inflected = last === undefined ? [] : [[verb, ...rest.slice(0, -1), last.endsWith('s') ? last.slice(0, -1) : `${last}s`].join('_')];
   const options = [
     ...synonyms.map((synonym) => [synonym, ...rest].join('_')),
     `${tool}_v2`,
-    rest.length > 0 ? rest.join('_') : `${tool}_tool`,
-  ].filter((name) => !names.has(name));
-  return options.length > 0 ? random.pick(options) : `${tool}_v2`;
+    `${tool}_tool`,
+    rest.length > 0 ? rest.join('_') : `${tool}_action`,
+    ...NAMESPACES.map((namespace) => `${namespace}.${tool}`),
+    ...inflected,
+  ];
+  return [...new Set(options)].filter((name) => !names.has(name) && name !== tool);
 }
 
-function patternBody(pattern: string): RegExp | null {
-  try {
-    return new RegExp(pattern.replace(/^\^/, '').replace(/\$$/, ''), 'g');
-  } catch {
-    return null;
-  }
-}
-
-/** Strings the conversation has shown so far (tool results and the instruction). */
-function observedText(messages: readonly Message[]): string {
-  return messages
-    .filter((message) => message.role === 'user' || message.role === 'tool')
-    .map((message) => message.content)
-    .join('\n');
+/** A value substitution: every occurrence of `from` becomes `to`. */
+export interface Substitution {
+  parameter: string;
+  from: Json;
+  to: Json;
 }
 
 function collectStrings(value: Json, into: string[]): void {
@@ -147,52 +153,56 @@ function collectStrings(value: Json, into: string[]): void {
   else if (value && typeof value === 'object') Object.values(value).forEach((item) => collectStrings(item, into));
 }
 
-/** A value substitution: every occurrence of `from` becomes `to`. */
-export interface Substitution {
-  from: Json;
-  to: Json;
+/** Strings of a pattern's shape in some texts, sorted. */
+export function valuesOfShape(pattern: string, texts: readonly string[]): string[] {
+  const found = new Set<string>();
+  const expression = unanchoredPattern(pattern);
+  if (!expression) return [];
+  for (const text of texts) for (const match of text.matchAll(expression)) found.add(match[0]);
+  return [...found].sort();
+}
+
+/** Every string argument value of a plan's calls (what the plan itself shows). */
+export function planStrings(calls: readonly IntendedCall[]): string[] {
+  const strings: string[] = [];
+  for (const call of calls) collectStrings(call.arguments, strings);
+  return strings;
 }
 
 /**
- * A wrong-but-valid value for one argument of a write: another enum value, another id of the same shape
- * that the conversation showed, or a number off by one. Null when the call offers none.
+ * Wrong-but-valid values for the arguments of a call: another enum value, another value of the same
+ * shape among `seen` (strings the plan or the environment's results showed), or a number off by one.
  */
-export function plausibleSubstitution(call: IntendedCall, tools: readonly ToolSchema[], messages: readonly Message[], random: Random): Substitution | null {
-  const schema = tools.find((tool) => tool.name === call.tool);
-  if (!schema) return null;
+export function substitutionOptions(call: IntendedCall, tools: readonly ToolSchema[], seen: readonly string[]): Substitution[] {
+  const schema = schemaOf(tools, call.tool);
+  if (!schema) return [];
   const options: Substitution[] = [];
-  const seen = observedText(messages);
-  for (const key of sortedKeys(call.arguments)) {
+  for (const key of Object.keys(call.arguments).sort()) {
     const value = call.arguments[key]!;
-    const property: ParameterSchema | undefined = schema.parameters.properties[key];
+    const property = schema.parameters.properties[key];
     if (!property) continue;
     if (property.enum && property.enum.length > 1) {
-      for (const other of property.enum) if (JSON.stringify(other) !== JSON.stringify(value)) options.push({ from: value, to: other });
+      for (const other of property.enum) if (canonicalJson(other) !== canonicalJson(value)) options.push({ parameter: key, from: value, to: other });
       continue;
     }
     const pattern = property.pattern ?? property.items?.pattern;
     if (pattern) {
-      const strings: string[] = [];
-      collectStrings(value, strings);
-      const body = patternBody(pattern);
-      if (!body) continue;
-      const candidates = [...new Set(seen.match(body) ?? [])].sort();
-      for (const current of strings) {
-        const alternatives = candidates.filter((candidate) => candidate !== current && !strings.includes(candidate));
-        if (alternatives.length > 0) options.push({ from: current, to: random.pick(alternatives) });
-      }
+      const current: string[] = [];
+      collectStrings(value, current);
+      const alternatives = valuesOfShape(pattern, seen).filter((candidate) => !current.includes(candidate));
+      for (const from of current) for (const to of alternatives) options.push({ parameter: key, from, to });
       continue;
     }
-    if (typeof value === 'number') options.push({ from: value, to: value + 1 });
+    if (typeof value === 'number') options.push({ parameter: key, from: value, to: value + 1 });
   }
-  return options.length > 0 ? random.pick(options) : null;
+  return options;
 }
 
 /** Replace every occurrence of a value inside an arguments object (deep), e.g. in a write and in its confirmation. */
-export function substitute(args: JsonObject, substitution: Substitution): JsonObject {
-  const target = JSON.stringify(substitution.from);
+export function substitute(args: JsonObject, substitution: Pick<Substitution, 'from' | 'to'>): JsonObject {
+  const target = canonicalJson(substitution.from);
   const walk = (value: Json): Json => {
-    if (JSON.stringify(value) === target) return substitution.to;
+    if (canonicalJson(value) === target) return substitution.to;
     if (Array.isArray(value)) return value.map(walk);
     if (value && typeof value === 'object') {
       const out: JsonObject = {};

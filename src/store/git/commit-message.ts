@@ -15,6 +15,7 @@
  *   sim/slip (simulated)    41.7% →  62.5%   +20.8 [+12.5, +29.2]
  *   sim/drift (simulated)   50.0% →  58.3%    +8.3 [+0.0, +16.7]
  *   mean                                     +14.6 [+8.3, +20.8]
+ * Mean tokens per validation episode (estimated): 3120 → 3270 (+4.8%; limit +50%)
  *
  * Bridle-Run: evolve-retail-20250101-000000
  * Bridle-Engineer: heuristic
@@ -24,6 +25,7 @@
  * Bridle-Interval: [+8.3, +20.8]
  * Bridle-Heldout-Backbones: sim/slip, sim/drift
  * Bridle-Modules: normalize-order-ids.ts
+ * Bridle-Cost: 3120 → 3270 tokens/episode (+4.8%, limit +50%, estimated)
  * Bridle-Engineer-Kind: agent
  * Bridle-Engineer-Model: claude-sonnet-4-5
  * Bridle-Engineer-Tokens: 61234 in, 4210 out
@@ -33,7 +35,8 @@
  * Bridle-Engineer-Experiments: 2
  * ```
  *
- * The `Bridle-Engineer-*` spend trailers are optional: commits made before they existed parse as before.
+ * The `Bridle-Engineer-*` spend trailers and `Bridle-Cost` (with the tokens line under the table) are
+ * optional: commits made before they existed parse as before (`engineerSpend` and `cost` are then absent).
  */
 import { candidateLabel } from '../candidates.ts';
 
@@ -84,6 +87,8 @@ export interface HarnessCommitInfo {
   validation: { tasks: number; trials: number };
   /** Module files the commit adds, changes or removes. */
   modules: string[];
+  /** Mean model tokens per validation episode before and after, and the gate's limit (absent on older commits). */
+  cost?: CommitCost;
   /** What the engineer spent on this change, when it says (absent in commits made before these trailers existed). */
   engineerSpend?: EngineerSpend;
 }
@@ -106,6 +111,18 @@ export interface EngineerSpend {
   experiments: number;
 }
 
+/** The cost line of a harness commit. */
+export interface CommitCost {
+  /** Mean tokens per validation episode of the parent harness. */
+  before: number;
+  /** Mean tokens per validation episode with the change. */
+  after: number;
+  /** The largest relative rise the gate allowed (0.5 = +50%). */
+  limit: number;
+  /** True when the tokens are estimates (simulated backbones). */
+  estimated: boolean;
+}
+
 /** Subjects stay readable in `git log --oneline` and on forges that cut long ones. */
 export const SUBJECT_LIMIT = 100;
 
@@ -124,6 +141,7 @@ export const TRAILERS = {
   interval: 'Bridle-Interval',
   heldoutBackbones: 'Bridle-Heldout-Backbones',
   modules: 'Bridle-Modules',
+  cost: 'Bridle-Cost',
   engineerKind: 'Bridle-Engineer-Kind',
   engineerModel: 'Bridle-Engineer-Model',
   engineerTokens: 'Bridle-Engineer-Tokens',
@@ -190,7 +208,30 @@ function formatTable(info: HarnessCommitInfo): string[] {
   const heading =
     `${TABLE_HEADING}, ${info.validation.tasks} validation tasks × ${info.validation.trials} trials, ` +
     'paired (difference in points [95% interval]):';
-  return [heading, ...rows, mean];
+  const cost = info.cost
+    ? [`Mean tokens per validation episode${info.cost.estimated ? ' (estimated)' : ''}: ${Math.round(info.cost.before)} → ${Math.round(info.cost.after)} (${formatChange(info.cost)}; limit ${formatShare(info.cost.limit)})`]
+    : [];
+  return [heading, ...rows, mean, ...cost];
+}
+
+/** A relative change as shown: `+4.8%`, `-12%`, `+182%`. */
+function formatShare(share: number): string {
+  const value = Math.round(share * 1000) / 10;
+  return `${value < 0 ? '-' : '+'}${Math.abs(value).toFixed(value !== 0 && Math.abs(value) < 10 ? 1 : 0)}%`;
+}
+
+function formatChange(cost: CommitCost): string {
+  return formatShare(cost.before === 0 ? 0 : cost.after / cost.before - 1);
+}
+
+/** `3120 → 3270 tokens/episode (+4.8%, limit +50%, estimated)` */
+export function formatCost(cost: CommitCost): string {
+  return `${Math.round(cost.before)} → ${Math.round(cost.after)} tokens/episode (${formatChange(cost)}, limit ${formatShare(cost.limit)}${cost.estimated ? ', estimated' : ''})`;
+}
+
+function parseCost(text: string | undefined): CommitCost | undefined {
+  const match = text === undefined ? null : /^(\d+) → (\d+) tokens\/episode \([+-][\d.]+%, limit \+([\d.]+)%(, estimated)?\)$/.exec(text);
+  return match ? { before: Number(match[1]), after: Number(match[2]), limit: Number(match[3]) / 100, estimated: match[4] !== undefined } : undefined;
 }
 
 /** The full commit message (subject, blank line, body, trailers) for an accepted harness change. */
@@ -212,6 +253,7 @@ export function formatHarnessCommit(info: HarnessCommitInfo): string {
     [TRAILERS.interval, formatInterval(info.interval)],
     [TRAILERS.heldoutBackbones, info.heldout.map((row) => row.backbone).join(', ')],
     [TRAILERS.modules, info.modules.join(', ')],
+    ...(info.cost ? ([[TRAILERS.cost, formatCost(info.cost)]] as [string, string][]) : []),
     ...spendTrailers(info.engineerSpend),
   ];
   paragraphs.push(trailers.map(([key, value]) => `${key}: ${oneLine(value)}`.trimEnd()).join('\n'));
@@ -312,6 +354,7 @@ export function parseHarnessCommit(message: string): HarnessCommitInfo | undefin
   const interval = parseInterval(trailers.get(TRAILERS.interval));
   if (!runId || !engineer || !candidate || !/^\d+$/.test(candidate) || signature === undefined) return undefined;
   if (delta === undefined || interval === undefined) return undefined;
+  const cost = parseCost(trailers.get(TRAILERS.cost));
 
   const spend = parseSpend(trailers);
   const [heading, ...lines] = paragraphs[tableIndex]!.split('\n');
@@ -344,6 +387,7 @@ export function parseHarnessCommit(message: string): HarnessCommitInfo | undefin
     interval,
     validation: { tasks: Number(size[1]), trials: Number(size[2]) },
     modules: splitList(trailers.get(TRAILERS.modules)),
+    ...(cost ? { cost } : {}),
     ...(spend ? { engineerSpend: spend } : {}),
   };
 }

@@ -17,7 +17,7 @@ import { stopCheck } from './templates/stop-check.ts';
 const TEMPLATES: Partial<Record<FailureKind, { template: Template; variants: number }>> = {
   parse: { template: tolerantParse, variants: 1 },
   'environment-error': { template: schemaCoerce, variants: 1 },
-  'unknown-tool': { template: knownTools, variants: 2 },
+  'unknown-tool': { template: knownTools, variants: 3 },
   policy: { template: policyGuard, variants: 3 },
   state: { template: policyGuard, variants: 3 },
   loop: { template: loopBreaker, variants: 2 },

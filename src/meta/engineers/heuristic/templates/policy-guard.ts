@@ -51,7 +51,7 @@ return calls;`,
 const calls = succeededCalls(view.trajectory);
 const prior = PRIOR.find((rule) => rule.tools.includes(action.tool));
 if (prior && !calls.some((call) => prior.requires.includes(call.tool))) {
-  return { block: 'Blocked: before ' + action.tool + ', first call ' + prior.requires.join(' or ') + ' (required before any change).' };
+  return { block: 'Blocked: first call ' + prior.requires.join(' or ') + ' (required before any change).' };
 }
 const rule = IMMEDIATE.find((candidate) => candidate.tool === action.tool);
 if (!rule) return undefined;
@@ -59,7 +59,13 @@ const expected: { [key: string]: Json } = {};
 for (const [key, source] of Object.entries(rule.template)) expected[key] = source === '$tool' ? action.tool : action.arguments;
 const last = calls.at(-1);
 if (last && last.tool === rule.requires && canonical(last.arguments) === canonical(expected)) return undefined;
-return { block: 'Blocked: right before ' + action.tool + ', call ' + rule.requires + ' with ' + JSON.stringify(expected) + ' (the arguments must match exactly).' };`,
+// The required call was made for this change but with other arguments: the change must use those.
+const argumentsKey = Object.keys(rule.template).find((key) => rule.template[key] === '$arguments');
+const toolKey = Object.keys(rule.template).find((key) => rule.template[key] === '$tool');
+if (last && last.tool === rule.requires && argumentsKey !== undefined && (toolKey === undefined || last.arguments[toolKey] === action.tool)) {
+  return { block: 'Blocked: the arguments differ from the ones just recorded. Use exactly ' + JSON.stringify(last.arguments[argumentsKey]) + ', or record the new ones first.' };
+}
+return { block: 'Blocked: first call ' + rule.requires + ' with ' + JSON.stringify(expected) + ' (the arguments must match exactly).' };`,
       },
     },
   });

@@ -7,7 +7,7 @@
 import type { Json, ParameterSchema, ToolSchema } from '../../../../harness/api.ts';
 import { emitModule } from '../codegen.ts';
 import { STAGES, type Template } from '../template.ts';
-import { literalPrefix } from '../../../../models/sim/corrupt.ts';
+import { literalPrefix } from '../../../../util/pattern.ts';
 
 type Shape = { type?: string; pattern?: string; prefix?: string; items?: Shape };
 
@@ -68,20 +68,33 @@ export const schemaCoerce: Template = ({ request, failures }) => {
           { name: 'shape', type: 'Shape | undefined' },
         ],
         returnType: 'Json',
-        body: `if (!shape) return value;
-if (shape.type === 'array') return (Array.isArray(value) ? value : [value]).map((item) => coerce(item, shape.items));
+        body: String.raw`if (!shape) return value;
+if (shape.type === 'array') {
+  // A list written as its JSON text, or a single value where a list belongs.
+  let list: Json = value;
+  if (typeof value === 'string' && /^\s*\[[\s\S]*\]\s*$/.test(value)) {
+    try {
+      list = JSON.parse(value) as Json;
+    } catch {
+      list = value;
+    }
+  }
+  return (Array.isArray(list) ? list : [list]).map((item) => coerce(item, shape.items));
+}
 if ((shape.type === 'number' || shape.type === 'integer') && typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) return Number(value);
 if (typeof value !== 'string') return value;
 const text = value.trim();
 if (!shape.pattern) return text;
 const pattern = new RegExp(shape.pattern);
 if (pattern.test(text)) return text;
+const compact = text.replace(/\s+/g, '');
+if (pattern.test(compact)) return compact;
 const prefix = shape.prefix ?? '';
 for (let length = 1; length <= prefix.length; length++) {
-  const repaired = prefix.slice(0, length) + text;
+  const repaired = prefix.slice(0, length) + compact;
   if (pattern.test(repaired)) return repaired;
 }
-return pattern.test(text.toLowerCase()) ? text.toLowerCase() : text;`,
+return pattern.test(compact.toLowerCase()) ? compact.toLowerCase() : text;`,
       },
       {
         name: 'propertyName',
