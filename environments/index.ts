@@ -3,6 +3,7 @@
  * environment toolkit (src/toolkit/), the same one a user's own environment uses.
  */
 import type { EnvironmentFactory } from '../src/contracts/environment.ts';
+import { createAgentbenchDb } from './agentbench-db/index.ts';
 import { createHousehold } from './household/index.ts';
 import { createOs } from './os/index.ts';
 import { createRetail } from './retail/index.ts';
@@ -49,5 +50,10 @@ export const BUILTIN_ENVIRONMENTS: Readonly<Record<string, BuiltinEnvironment>> 
   webshop: {
     create: createWebshop,
     summary: 'A WebShop-like store: about 1,100 generated products behind full-text search; buy what the request describes (partial reward).',
+  },
+  'agentbench-db': {
+    create: createAgentbenchDb,
+    summary: "AgentBench's DBBench: SQL questions and changes on one table each, MySQL semantics on node:sqlite (AgentBench's data).",
+    data: { hint: 'it reads agentbench/dbbench/standard.jsonl (e.g. --data ../shared/bench-data) or an AgentBench checkout (data/dbbench/standard.jsonl)' },
   },
 };
