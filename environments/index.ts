@@ -4,6 +4,7 @@
  */
 import type { EnvironmentFactory } from '../src/contracts/environment.ts';
 import { createAgentbenchDb } from './agentbench-db/index.ts';
+import { createHousehold } from './household/index.ts';
 import { createOs } from './os/index.ts';
 import { createRetail } from './retail/index.ts';
 import { createTau2Airline } from './tau2-airline/index.ts';
@@ -27,6 +28,10 @@ export const BUILTIN_ENVIRONMENTS: Readonly<Record<string, BuiltinEnvironment>> 
   retail: {
     create: createRetail,
     summary: 'A generated online-shop back office: 16 tools, a written policy, tickets in solo form (ours).',
+  },
+  household: {
+    create: createHousehold,
+    summary: 'An ALFWorld-like text world: find, clean, heat, cool and place objects in generated rooms, 50 steps (ours).',
   },
   'tau2-airline': {
     create: createTau2Airline,
