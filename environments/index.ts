@@ -3,6 +3,8 @@
  * environment toolkit (src/toolkit/), the same one a user's own environment uses.
  */
 import type { EnvironmentFactory } from '../src/contracts/environment.ts';
+import { createAgentbenchDb } from './agentbench-db/index.ts';
+import { createHousehold } from './household/index.ts';
 import { createOs } from './os/index.ts';
 import { createRetail } from './retail/index.ts';
 import { createTau2Airline } from './tau2-airline/index.ts';
@@ -28,6 +30,10 @@ export const BUILTIN_ENVIRONMENTS: Readonly<Record<string, BuiltinEnvironment>> 
     create: createRetail,
     summary: 'A generated online-shop back office: 16 tools, a written policy, tickets in solo form (ours).',
   },
+  household: {
+    create: createHousehold,
+    summary: 'An ALFWorld-like text world: find, clean, heat, cool and place objects in generated rooms, 50 steps (ours).',
+  },
   'tau2-airline': {
     create: createTau2Airline,
     summary: "tau2-bench's airline desk with the benchmark's tools and reward; ticket form, or a conversation with --user <backbone>.",
@@ -50,5 +56,10 @@ export const BUILTIN_ENVIRONMENTS: Readonly<Record<string, BuiltinEnvironment>> 
   webshop: {
     create: createWebshop,
     summary: 'A WebShop-like store: about 1,100 generated products behind full-text search; buy what the request describes (partial reward).',
+  },
+  'agentbench-db': {
+    create: createAgentbenchDb,
+    summary: "AgentBench's DBBench: SQL questions and changes on one table each, MySQL semantics on node:sqlite (AgentBench's data).",
+    data: { hint: 'it reads agentbench/dbbench/standard.jsonl (e.g. --data ../shared/bench-data) or an AgentBench checkout (data/dbbench/standard.jsonl)' },
   },
 };

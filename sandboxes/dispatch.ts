@@ -39,6 +39,18 @@ const objectKeys = Object.keys;
 const defineProperty = Object.defineProperty;
 const isArray = Array.isArray;
 const NativePromise = Promise;
+const NativeInt32Array = Int32Array;
+// hardenRealm removes the global: keep the constructor to recognise the probe's memory.
+const NativeSharedArrayBuffer: typeof SharedArrayBuffer | undefined = typeof SharedArrayBuffer === 'function' ? SharedArrayBuffer : undefined;
+
+/**
+ * The probe: a few 32-bit cells of shared memory the host and the dispatcher both see. The dispatcher
+ * writes the index of the module whose code is running (or ran last) into `PROBE_MODULE_CELL` (a plain
+ * store, no call across the boundary), so the host can name the module when a hook is stopped from
+ * outside: an isolated-vm timeout, a memory death, or the worker's watchdog killing the process. The
+ * host resets it to -1 (no module) before each call.
+ */
+export const PROBE_MODULE_CELL = 3;
 
 /** Settings of one context's harness, sent with `load`. */
 export interface DispatchConfig {
@@ -122,16 +134,18 @@ export type CallEnvelope = { ok: true; value: unknown; peeks: number } | FaultEn
 
 /**
  * The dispatcher's single entry point; every answer is JSON text.
- * - `load`: a JSON `DispatchConfig` and the module factories → a `LoadEnvelope`. Runs the modules' top
- *   level, which cannot reach the seed or the bridge, so a context can be loaded before its episode.
+ * - `load`: a JSON `DispatchConfig`, the probe's shared memory (or undefined) and the module factories →
+ *   a `LoadEnvelope`. Runs the modules' top level, which cannot reach the seed, the bridge or the probe,
+ *   so a context can be loaded before its episode.
  * - `loaded`: the `load` answer again (for a context whose modules were loaded by a script).
- * - `start`: a JSON `DispatchStart` and the peek function → `{"ok":true}`. Makes the session an episode's.
+ * - `start`: a JSON `DispatchStart`, the peek function and, for a traced session, a function told each
+ *   module index as its code starts to run → `{"ok":true}`. Makes the session an episode's.
  * - `call`: a JSON `DispatchRequest` → a `CallEnvelope`; `resume` (no payload) → a `CallEnvelope`.
  */
 export type DispatchEntry = {
-  (operation: 'load', payload: string, ...factories: ModuleFactory[]): string;
+  (operation: 'load', payload: string, probe: SharedArrayBuffer | undefined, ...factories: ModuleFactory[]): string;
   (operation: 'loaded'): string;
-  (operation: 'start', payload: string, peek: PeekFunction): string;
+  (operation: 'start', payload: string, peek: PeekFunction, trace?: (module: number) => void): string;
   (operation: 'call' | 'resume', payload: string): string;
 };
 
@@ -158,6 +172,8 @@ class NotJson {
 }
 
 interface LoadedModule {
+  /** Position in the harness (the probe's module cell holds it while the module's code runs). */
+  index: number;
   info: LoadedModuleInfo;
   object: Record<string, unknown>;
   functions: Partial<Record<HookName, (...args: unknown[]) => unknown>>;
@@ -165,6 +181,7 @@ interface LoadedModule {
 
 interface PendingAnswer {
   module: string;
+  index: number;
   settled: boolean;
   failed: boolean;
   value: unknown;
@@ -314,7 +331,11 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** Remove the clock, `Math.random` and the sources of GC-dependent behaviour from a realm (isolate only). */
+/**
+ * Remove from a realm (isolate only) what the harness API does not need and a hostile module could use:
+ * the clock, `Math.random`, the sources of GC-dependent behaviour, shared memory, and WebAssembly (whose
+ * memory is allocated outside the isolate's heap and so escapes its limit).
+ */
 export function hardenRealm(realm: typeof globalThis): void {
   const noClock = () => new Error('there is no clock in a harness module (Date.now, new Date() and performance are not available)');
   defineProperty(realm.Math, 'random', {
@@ -342,7 +363,8 @@ export function hardenRealm(realm: typeof globalThis): void {
   defineProperty(OriginalDate.prototype, 'constructor', { value: SafeDate, writable: true, configurable: true });
   defineProperty(realm, 'Date', { value: SafeDate, writable: false, configurable: false });
   const loose = realm as unknown as Record<string, unknown>;
-  for (const name of ['performance', 'WeakRef', 'FinalizationRegistry', 'SharedArrayBuffer', 'Atomics']) delete loose[name];
+  // WebAssembly memory lives outside the isolate's heap limit; the harness API needs none of these (and the lint forbids console).
+  for (const name of ['performance', 'WeakRef', 'FinalizationRegistry', 'SharedArrayBuffer', 'Atomics', 'WebAssembly', 'console']) delete loose[name];
   const intl = loose.Intl as Record<string, unknown> | undefined;
   if (intl) delete intl.DateTimeFormat;
 }
@@ -354,8 +376,9 @@ export function createDispatchEntry(): DispatchEntry {
   const entry = (operation: string, payload: string, ...extra: unknown[]): string => {
     if (operation === 'load') {
       if (session) throw new Error('this context already has a harness');
-      session = new Session(jsonParse(payload) as DispatchConfig);
-      loaded = session.load(extra as ModuleFactory[]);
+      const [probe, ...factories] = extra;
+      session = new Session(jsonParse(payload) as DispatchConfig, NativeSharedArrayBuffer && probe instanceof NativeSharedArrayBuffer ? probe : undefined);
+      loaded = session.load(factories as ModuleFactory[]);
       return loaded;
     }
     if (!session) throw new Error('no harness is loaded');
@@ -363,7 +386,8 @@ export function createDispatchEntry(): DispatchEntry {
     if (operation === 'start') {
       const peek = extra[0];
       if (typeof peek !== 'function') throw new Error('start needs the peek function');
-      session.start(jsonParse(payload) as DispatchStart, peek as PeekFunction);
+      const trace = extra[1];
+      session.start(jsonParse(payload) as DispatchStart, peek as PeekFunction, typeof trace === 'function' ? (trace as (module: number) => void) : undefined);
       return '{"ok":true}';
     }
     if (operation === 'call') return session.call(payload);
@@ -378,16 +402,35 @@ class Session {
   private readonly wrapped: HarnessModule[] = [];
   private rng: (() => number) | undefined;
   private host: PeekFunction | undefined;
+  /** Told each module index as its code starts (traced sessions only: it costs a call to the host). */
+  private trace: ((module: number) => void) | undefined;
   private readonly known: StepView[] = [];
   private trajectory: readonly StepView[] = freeze([]);
   private readonly fixed: Record<string, unknown> = {};
   private active: ActiveCall | undefined;
   private loadFault: Fault | undefined;
   private loading = false;
+  /** The probe's cells, or a private stand-in when the host gave none. */
+  private readonly cells: Int32Array;
 
-  constructor(private readonly config: DispatchConfig) {}
+  constructor(
+    private readonly config: DispatchConfig,
+    probe: SharedArrayBuffer | undefined,
+  ) {
+    this.cells = new NativeInt32Array(probe ?? new ArrayBuffer((PROBE_MODULE_CELL + 1) * 4));
+  }
 
-  start(start: DispatchStart, host: PeekFunction): void {
+  /**
+   * Tell the host whose code runs now. The cell keeps the last module until the host's next call resets
+   * it, so a call that returned over its CPU allowance is charged to the module that ran last.
+   */
+  private running(index: number): void {
+    this.cells[PROBE_MODULE_CELL] = index;
+    this.trace?.(index);
+  }
+
+  start(start: DispatchStart, host: PeekFunction, trace: ((module: number) => void) | undefined): void {
+    this.trace = trace;
     if (this.rng) throw new Error('the session has already started');
     this.rng = createRng(seedOf('bridle/view.rng', start.seed));
     this.host = host;
@@ -400,7 +443,8 @@ class Session {
     try {
       for (let index = 0; index < factories.length; index++) {
         const file = this.config.files[index] ?? `module ${index + 1}`;
-        const loaded = this.loadOne(factories[index] as ModuleFactory, file, api, names);
+        this.running(index);
+        const loaded = this.loadOne(factories[index] as ModuleFactory, file, api, names, index);
         if (loaded instanceof Fault) return this.faultText(loaded);
         this.modules.push(loaded);
         this.wrapped.push(this.wrap(loaded));
@@ -411,7 +455,7 @@ class Session {
     return jsonStringify({ ok: true, modules: this.modules.map((module) => module.info) } satisfies LoadEnvelope);
   }
 
-  private loadOne(factory: ModuleFactory, file: string, api: unknown, names: Set<string>): LoadedModule | Fault {
+  private loadOne(factory: ModuleFactory, file: string, api: unknown, names: Set<string>, index: number): LoadedModule | Fault {
     const require = (specifier: unknown): unknown => {
       if (specifier === 'bridle/harness') return api;
       const shown = typeof specifier === 'string' ? jsonStringify(oneLine(specifier, 80)) : 'a non-string specifier';
@@ -452,7 +496,7 @@ class Session {
         hooks.push(hook);
         functions[hook] = value as (...args: unknown[]) => unknown;
       }
-      return { info: { name, why: oneLine(why, MAX_WHY), hooks }, object, functions };
+      return { index, info: { name, why: oneLine(why, MAX_WHY), hooks }, object, functions };
     } catch (error) {
       return new Fault('SANDBOX_LOAD_FAILED', `${file}: reading the module object failed: ${describeThrown(error)}`, file);
     }
@@ -488,6 +532,7 @@ class Session {
     };
     let out: unknown;
     call.module = name;
+    this.running(module.index);
     try {
       out = (module.functions[hook] as (...args: unknown[]) => unknown).apply(module.object, args);
     } catch (error) {
@@ -503,7 +548,8 @@ class Session {
       fail(new Fault('SANDBOX_THROW', `module "${name}" ${hook} returned a value whose "then" threw: ${describeThrown(error)}`, name));
     }
     if (typeof then === 'function') {
-      const pending: PendingAnswer = { module: name, settled: false, failed: false, value: undefined };
+      // The probe keeps naming this module: its continuations run in the microtask drain that follows.
+      const pending: PendingAnswer = { module: name, index: module.index, settled: false, failed: false, value: undefined };
       try {
         NativePromise.resolve(out).then(
           (value) => {
@@ -522,6 +568,7 @@ class Session {
       record({ kind: 'pending', pending });
       throw PENDING;
     }
+    // Getters and toJSON met while copying the answer are the module's code too.
     const cloned = this.clone(out, name, hook);
     if (cloned instanceof Fault) fail(cloned);
     record({ kind: 'value', value: cloned });
@@ -564,6 +611,7 @@ class Session {
     const last = call?.log[call.log.length - 1];
     if (!call || last?.kind !== 'pending') throw new Error('no hook call is waiting on a promise');
     const pending = last.pending;
+    this.running(pending.index);
     if (!pending.settled) {
       return this.finish(
         call,

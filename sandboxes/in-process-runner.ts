@@ -70,7 +70,7 @@ export function createInProcessRunner(limits: Partial<Pick<SandboxLimits, 'maxPe
       const entry = createDispatchEntry();
       let text: string;
       try {
-        text = entry('load', JSON.stringify(config), ...compiled.factories);
+        text = entry('load', JSON.stringify(config), undefined, ...compiled.factories);
         if (decodeLoad(text, files).ok) entry('start', JSON.stringify({ seed: bridge.seed }), peekHost.handler);
       } catch (error) {
         return { ok: false, violation: violation('SANDBOX_LOAD_FAILED', 'load', describeThrown(error)) };

@@ -8,4 +8,6 @@ export { compileHarness, harnessContentHash, transpileToCommonJs, EMPTY_HARNESS,
 export { createIsolateRunner, type IsolateRunnerOptions } from './isolate-runner.ts';
 export { createInProcessRunner } from './in-process-runner.ts';
 export { createWorkerPool, type WorkerPool, type WorkerPoolOptions, type WorkerCrash } from './worker-pool.ts';
-export { serveWorker, type JobMessage, type WorkerMessage } from './worker-host.ts';
+export { serveWorker, writeReport, type JobContext, type PoolMessage, type WorkerMessage } from './worker-host.ts';
+export { createProbe, readProbe, type HookProbe } from './probe.ts';
+export { startWatchdog, type Watchdog, type WatchdogReport } from './watchdog.ts';

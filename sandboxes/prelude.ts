@@ -60,20 +60,28 @@ return dispatch.createDispatchEntry();
   return cached;
 }
 
+/** The global through which the host hands the probe's shared memory to a fresh context (read, then deleted). */
+export const PROBE_GLOBAL = '__bridleProbe';
+
 /**
  * The script that makes a context a harness's: it runs the prelude, loads the modules (their CommonJS
  * bodies wrapped as factories, called by the dispatcher's loader) and completes with the dispatcher's
  * entry function; the load's answer is then available as `entry('loaded')`. One script per harness, so
  * that preparing a context is a single call into the isolate.
+ *
+ * The factories are written in the script's top-level scope, outside the function that holds the entry
+ * and the probe, so module code cannot name either of them.
  */
 export function harnessScriptSource(modules: readonly { javascript: string }[], config: DispatchConfig): string {
   // The newline before each closing brace keeps a trailing line comment in a module from eating it.
   const factories = modules.map((module) => `function (exports, require, module) {\n${module.javascript}\n}`);
-  return `(function () {
+  return `(function (factories) {
+const probe = globalThis.${PROBE_GLOBAL};
+delete globalThis.${PROBE_GLOBAL};
 const entry = ${preludeSource()};
-entry('load', ${JSON.stringify(JSON.stringify(config))}${factories.map((factory) => `,\n${factory}`).join('')});
+entry('load', ${JSON.stringify(JSON.stringify(config))}, probe, ...factories);
 return entry;
-})()`;
+})([${factories.join(',\n')}])`;
 }
 
 /** One module alone as a script, to find which module of a harness does not compile. */

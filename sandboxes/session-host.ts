@@ -287,6 +287,11 @@ export class HostSession implements HarnessSession {
     this.fatal ??= stopped;
   }
 
+  /** True when a limit stopped the session (a timeout, a memory death): its sandbox is not reused. */
+  get stopped(): boolean {
+    return this.fatal !== undefined;
+  }
+
   call<K extends HookName>(hook: K, input: HookInputs[K], view: ViewState): Promise<HookCallResult<HookOutputs[K]>> {
     // One call at a time per session: a call waiting on a microtask drain must not interleave with the next.
     const result = this.queue.then(() => this.run(hook, input, view));

@@ -47,8 +47,11 @@ export type SandboxViolationCode =
 
 export interface SandboxViolation {
   code: SandboxViolationCode;
-  /** The hook being called, or "load" while the modules were being loaded. */
-  hook: HookName | 'load';
+  /**
+   * The hook being called, "load" while the modules were being loaded, or "episode" when an episode's
+   * worker died or ran out its deadline outside any hook call we saw.
+   */
+  hook: HookName | 'load' | 'episode';
   /** The module at fault, when known. */
   module?: string;
   /** One line, no host stack trace. */
@@ -69,6 +72,16 @@ export interface SandboxLimits {
   maxSourceBytes: number;
   /** Peek calls allowed per hook call (default 16). */
   maxPeeksPerHook: number;
+  /**
+   * Wall-clock time one call into the sandbox may take before the worker's watchdog kills the worker
+   * (default 1000 ms). The backstop for builtins that ignore the CPU timeout; far above any legal hook.
+   */
+  hookDeadlineMs: number;
+  /**
+   * Wall-clock time an episode may spend outside model calls before the pool kills its worker; default
+   * derived from the CPU budget and the step budget (see `episodeDeadlineMs()` in worker-pool terms).
+   */
+  episodeDeadlineMs?: number;
 }
 
 export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = {
@@ -78,6 +91,7 @@ export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = {
   maxResultBytes: 1024 * 1024,
   maxSourceBytes: 512 * 1024,
   maxPeeksPerHook: 16,
+  hookDeadlineMs: 1000,
 };
 
 /** The JSON part of a View: what crosses the boundary. `peek` and `rng` are rebuilt on the far side. */
@@ -112,6 +126,14 @@ export type HookCallResult<T> =
 export interface SessionBridge {
   /** Seed of the episode: `view.rng` is seeded from it. */
   seed: number;
+  /** A number naming the session in the hook probe (a worker uses its job id); default 0. */
+  tag?: number;
+  /**
+   * Told, synchronously, where the session's code is about to run: each call's hook, then each module
+   * as its code starts. For a job under suspicion of crashing its worker (a worker writes these to its
+   * report pipe); it costs a call out of the isolate per module, so sessions are not traced otherwise.
+   */
+  trace?: (where: { hook: HookName | 'load'; module?: string }) => void;
   /**
    * Answer a read-only tool call (the environment session's `peek`). Throws a BridleError with code
    * `SANDBOX_BRIDGE_DENIED` for a tool that is not read-only; the runner turns that into a violation.

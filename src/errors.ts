@@ -21,6 +21,7 @@ export type BridleErrorCode =
   | 'HARNESS_TAMPERED'
   | 'HARNESS_INVALID'
   | 'NODE_TOO_OLD'
+  | 'RUN_LOCKED'
   // model calls: recorded on the trajectory as a model fault
   | 'MODEL_FAULT'
   | 'MODEL_RATE_LIMITED'
@@ -81,5 +82,6 @@ export const USER_ERROR_CODES: ReadonlySet<BridleErrorCode> = new Set<BridleErro
   'HARNESS_TAMPERED',
   'HARNESS_INVALID',
   'NODE_TOO_OLD',
+  'RUN_LOCKED',
   'BUDGET_EXHAUSTED',
 ]);

@@ -16,6 +16,7 @@ import type {
   HookInputs,
   HookOutputs,
   SandboxViolation,
+  SessionBridge,
   ViewState,
 } from '../../sandboxes/types.ts';
 import { BridleError } from '../errors.ts';
@@ -50,6 +51,10 @@ export interface EpisodeSpec {
   sampling?: Sampling;
   /** Wall clock for timings only (never for scoring); defaults to performance.now. */
   now?: () => number;
+  /** Told each step as it is recorded (a worker streams them, so a step survives the worker's death). */
+  onStep?: (step: StepRecord) => void;
+  /** The session's tag and tracing in the sandbox (see `SessionBridge`). */
+  sandbox?: Pick<SessionBridge, 'tag' | 'trace'>;
   /**
    * A backbone playing the user: the task runs in the environment's conversational form (it must have
    * one), the agent talks to the user through `respond`, and the user may end the conversation. Absent:
@@ -114,6 +119,7 @@ export async function runEpisode(spec: EpisodeSpec): Promise<Trajectory> {
 
   const opened = spec.runner
     ? await spec.runner.open(spec.harness.compiled, {
+        ...spec.sandbox,
         seed: seedOf(spec.seed, HARNESS_SEED_SALT),
         peek: (tool: string, args: JsonObject) => peekReadOnly(session, tools, tool, args),
       })
@@ -324,7 +330,7 @@ export async function runEpisode(spec: EpisodeSpec): Promise<Trajectory> {
           feedback,
         };
         history.push(entry);
-        steps.push(record);
+        keep(record);
         if (finished) {
           end = { reason: 'finished' };
           return;
@@ -354,11 +360,16 @@ export async function runEpisode(spec: EpisodeSpec): Promise<Trajectory> {
           violations.push(error.violation);
         }
         if (error.reason === 'model-fault' || error.reason === 'budget-exhausted') record.modelFault = error.detail;
-        if (!steps.includes(record)) steps.push(record);
+        if (!steps.includes(record)) keep(record);
         end = { reason: error.reason, detail: error.detail };
         return;
       }
     }
+  }
+
+  function keep(record: StepRecord): void {
+    steps.push(record);
+    spec.onStep?.(record);
   }
 
   async function complete(record: StepRecord, messages: Message[], samples: number, sampleOffset: number): Promise<Completion> {

@@ -106,7 +106,7 @@ export function scoreOf(trajectory: Trajectory): EpisodeScore {
   };
 }
 
-/** Run every job, at most `concurrency` at a time; results come back in job order. */
+/** Run every job, at most `concurrency` at a time (or as many as the executor finds worth it); results come back in job order. */
 export async function runJobs(
   jobs: readonly EpisodeJob[],
   executor: EpisodeExecutor,
@@ -129,7 +129,8 @@ export async function runJobs(
       options.onProgress?.({ done, total: jobs.length, trajectory });
     }
   }
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, jobs.length)) }, lane));
+  const concurrency = Math.max(options.concurrency, executor.lanes?.(jobs) ?? 0);
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, jobs.length)) }, lane));
   return results.filter((trajectory) => trajectory !== undefined);
 }
 

@@ -12,8 +12,11 @@ import { DEFAULT_SIM_IDS, resolveBackbone, type BackboneOptions } from '../model
 import { emptyHarness, readHarnessDirectory, type HarnessSource } from '../store/harness-files.ts';
 import { createRunId, openRunLog } from '../store/runs.ts';
 import { createLocalExecutor, createPoolExecutor } from '../agent/executor.ts';
+import { createRunScheduler } from '../models/scheduling.ts';
+import type { LaneStats } from '../models/shared/scheduler.ts';
 import { budgetStopReason, evaluatePlan, spendOf, type Evaluation, type EvaluationProgress } from '../agent/evaluate.ts';
 import type { BackboneSummary } from '../agent/metrics.ts';
+import type { Trajectory } from '../agent/trajectory.ts';
 import { zodMessage } from './validation.ts';
 import { assertConversational } from '../agent/user-simulator.ts';
 import { loadConfig } from '../config/index.ts';
@@ -52,7 +55,10 @@ export const evaluateOptionsSchema = z
      */
     user: z.string().min(1).optional(),
     /** Provider options for real backbones. */
-    backboneOptions: z.object({ configRoot: z.string().optional(), noCache: z.boolean().optional(), baseURL: z.string().optional() }).strict().optional(),
+    backboneOptions: z
+      .object({ configRoot: z.string().optional(), noCache: z.boolean().optional(), baseURL: z.string().optional(), simLatencyMs: z.number().int().min(0).optional() })
+      .strict()
+      .optional(),
     onProgress: z.function().optional(),
   })
   .strict();
@@ -78,6 +84,17 @@ export interface EvaluateResult extends Evaluation {
   spend: { tokens: number; costUsd: number; unknownCost: boolean };
   /** Set when a token or cost budget stopped the run before every episode ran. */
   budgetStop?: string;
+  /**
+   * Model calls per backbone that took a slot of the run's scheduler (real backbones): granted, most in
+   * flight at once, 429s and "overloaded" answers (each was retried), endpoint failures, per endpoint.
+   */
+  calls: LaneStats[];
+}
+
+/** "<backbone>: " of the first episode the budget cut short (the scheduler's reasons name no backbone). */
+function budgetOwner(trajectories: readonly Trajectory[]): string {
+  const cut = trajectories.find((trajectory) => trajectory.end.reason === 'budget-exhausted');
+  return cut ? `${cut.backbone.id}: ` : '';
 }
 
 /** Where a harness comes from: "none", a folder, or the project's `harnesses/<env>` by default. */
@@ -114,7 +131,11 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
   const runId = createRunId(root, 'eval', environment.name, new Date());
   const log = record ? openRunLog(root, runId) : undefined;
   const workers = options.workers ?? settings.workers ?? availableParallelism();
-  const executor = workers === 0 ? createLocalExecutor() : createPoolExecutor({ size: workers });
+  // One scheduler for the run: every worker's model calls take their slots here, and the budget holds on calls started.
+  const scheduler = createRunScheduler(config, { ...(backboneOptions.baseURL ? { baseURL: backboneOptions.baseURL } : {}), budget: config.budgets });
+  const executor = workers === 0 ? createLocalExecutor({ gate: scheduler }) : createPoolExecutor({ size: workers, scheduler });
+  const trajectoryStop = budgetStopReason(config.budgets);
+  const stopReason = (finished: readonly Trajectory[]) => scheduler.budgetStop() ?? trajectoryStop(finished);
   try {
     const evaluation = await evaluatePlan(
       {
@@ -136,11 +157,15 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
         concurrency: Math.max(1, workers) * 2,
         ...(log ? { log } : {}),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-        stopReason: budgetStopReason(config.budgets),
+        stopReason,
       },
     );
     const planned = backbones.length * trials * (options.tasks?.length ?? environment.tasks.filter((task) => task.split === split).length);
-    const budgetStop = evaluation.trajectories.length < planned ? budgetStopReason(config.budgets)(evaluation.trajectories) : undefined;
+    const cutShort = evaluation.trajectories.filter((trajectory) => trajectory.end.reason === 'budget-exhausted').length;
+    const stopped = scheduler.budgetStop() ?? (evaluation.trajectories.length < planned ? trajectoryStop(evaluation.trajectories) : undefined);
+    const budgetStop = stopped
+      ? `${scheduler.budgetStop() ? budgetOwner(evaluation.trajectories) : ''}${stopped}: ran ${evaluation.trajectories.length - cutShort} of ${planned} episodes${cutShort > 0 ? ` (${cutShort} more stopped when the budget ran out)` : ''}`
+      : undefined;
     const result: EvaluateResult = {
       ...evaluation,
       environment: environment.name,
@@ -151,7 +176,8 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
       ...(user === undefined ? {} : { user }),
       simulated: resolved.every((backbone) => backbone.simulated),
       spend: spendOf(evaluation.trajectories),
-      ...(budgetStop ? { budgetStop: `${budgetStop}: ran ${evaluation.trajectories.length} of ${planned} episodes` } : {}),
+      calls: scheduler.stats(),
+      ...(budgetStop ? { budgetStop } : {}),
       ...(log ? { directory: log.directory } : {}),
     };
     log?.writeSummary({

@@ -28,6 +28,7 @@ import { openRepository } from '../store/git/repository.ts';
 import { DEFAULT_PIN, checkPin, readPin, type Measured } from '../store/pins.ts';
 import { compileHarness } from '../../sandboxes/compile.ts';
 import { createIsolateRunner } from '../../sandboxes/isolate-runner.ts';
+import { createWorkerRunner } from '../../sandboxes/worker-runner.ts';
 import { assertNodeSnapshotDisabled } from '../../sandboxes/node-snapshot.ts';
 import type { CompiledHarness, HarnessRunner, SandboxLimits } from '../../sandboxes/types.ts';
 import { openStepSession, type HarnessStepSession, type SessionOptions } from './harness-session.ts';
@@ -44,6 +45,15 @@ export interface LoadHarnessOptions {
   repo?: string;
   /** Where hooks run. Only the isolate: a pinned harness is still code an engineer (or a model) wrote. */
   runner?: 'isolate';
+  /**
+   * Where the isolate lives. "in-process" (default): in this process, a few microseconds a hook call,
+   * but a hook stuck in a builtin that ignores the limits can hang or crash this process, and node must
+   * run with --no-node-snapshot. "worker": in a child process with bridle's watchdog, for harness code
+   * nobody reviewed or a process that must not go down: a hook that hangs or blows up kills the worker
+   * (the call throws the violation, the next session starts a new worker), at the cost of a round trip
+   * per hook call (and per peek). docs/production.md compares them.
+   */
+  isolation?: 'in-process' | 'worker';
   /** Sandbox limits (memory, per-hook CPU, …); default: bridle's. */
   limits?: Partial<SandboxLimits>;
 }
@@ -124,7 +134,12 @@ export async function loadHarness(options: LoadHarnessOptions): Promise<LoadedHa
   if (options.runner !== undefined && options.runner !== 'isolate') {
     throw new BridleError('INVALID_ARGUMENT', `loadHarness: runner must be "isolate", got "${String(options.runner)}"`);
   }
-  assertNodeSnapshotDisabled('loadHarness runs the harness in isolated-vm');
+  const isolation = options.isolation ?? 'in-process';
+  if (isolation !== 'in-process' && isolation !== 'worker') {
+    throw new BridleError('INVALID_ARGUMENT', `loadHarness: isolation must be "in-process" or "worker", got "${String(isolation)}"`);
+  }
+  // In a worker, the isolate is the worker's business: this process needs no flag.
+  if (isolation === 'in-process') assertNodeSnapshotDisabled('loadHarness runs the harness in isolated-vm');
   const environmentName = options.env;
   const repository = await openRepository(resolve(options.repo ?? '.'));
   const record = await readPin(repository, environmentName, options.pin ?? DEFAULT_PIN);
@@ -144,7 +159,7 @@ export async function loadHarness(options: LoadHarnessOptions): Promise<LoadedHa
     scores: message.scores,
     measured: message.measured,
   };
-  const runner: HarnessRunner = createIsolateRunner(options.limits ?? {});
+  const runner: HarnessRunner = isolation === 'worker' ? createWorkerRunner(options.limits ?? {}) : createIsolateRunner(options.limits ?? {});
   const sessions = new Set<HarnessStepSession>();
   const backbones = new Map<string, Promise<Backbone>>();
   let environment: Promise<Environment> | undefined;

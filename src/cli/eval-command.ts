@@ -6,6 +6,7 @@ import { percent } from '../agent/metrics.ts';
 import { createProgress, type Progress } from './progress.ts';
 import { choiceOption, integerOption, listOption } from './options.ts';
 import { REAL_MODELS_HINT, SIMULATED_NOTE, summaryTable } from './format.ts';
+import type { LaneStats } from '../models/shared/scheduler.ts';
 
 interface EvalFlags {
   env?: string;
@@ -24,6 +25,16 @@ interface EvalFlags {
   cache: boolean;
   baseUrl?: string;
   record: boolean;
+}
+
+/** One backbone's model calls: how many, how parallel, what slowed them down. */
+function callsLine(lane: LaneStats): string {
+  const slowed = lane.rateLimited + lane.overloaded;
+  const parts = [`${lane.granted} calls`, `at most ${lane.peak} in flight (limit ${lane.maxConcurrency})`];
+  if (slowed > 0) parts.push(`${lane.rateLimited} rate-limited and ${lane.overloaded} overloaded answers, each retried`);
+  if (lane.endpointFailures > 0) parts.push(`${lane.endpointFailures} endpoint failures`);
+  if (lane.endpoints.length > 1) parts.push(lane.endpoints.map((endpoint) => `${endpoint.url}: ${endpoint.calls} calls${endpoint.failures ? `, ${endpoint.failures} failed` : ''}`).join('; '));
+  return `calls ${lane.backbone}: ${parts.join(', ')}`;
 }
 
 export function evalCommand(): Command {
@@ -87,6 +98,7 @@ export function evalCommand(): Command {
               spend: result.spend,
               budgetStop: result.budgetStop,
               backbones: result.summaries,
+              calls: result.calls,
               directory: result.directory,
             },
             null,
@@ -106,6 +118,7 @@ export function evalCommand(): Command {
       const overall = result.summaries.reduce((sum, summary) => sum + summary.successRate, 0) / Math.max(1, result.summaries.length);
       lines.push(`mean success over backbones: ${percent(overall)}`);
       if (result.spend.tokens > 0) lines.push(`spent: ${result.spend.tokens} tokens${result.spend.unknownCost ? ' (cost unknown: set prices in bridle.config.ts)' : `, $${result.spend.costUsd.toFixed(4)}`}`);
+      for (const lane of result.calls) lines.push(callsLine(lane));
       if (result.budgetStop) lines.push(`BUDGET STOP: ${result.budgetStop}`);
       if (result.directory) lines.push(`trajectories: ${relative(process.cwd(), result.directory) || '.'}`);
       process.stdout.write(`${lines.join('\n')}\n`);

@@ -48,6 +48,27 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** Why the disk refused us, in one line, when that is what happened (a full disk, a read-only folder, ...). */
+const STORAGE_ERRORS: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOTDIR: 'a part of the path is not a folder',
+  EISDIR: 'it is a folder',
+};
+
+function storageFailure(error: unknown): string | undefined {
+  const system = error as { code?: unknown; syscall?: unknown; path?: unknown } | null;
+  // mkdir -p on a read-only mount reports the missing folder it could not create.
+  if (system?.code === 'ENOENT' && system.syscall === 'mkdir') return `mkdir ${String(system.path)} failed: the folder cannot be created (read-only or missing parent); fix the permissions of .bridle/ and run again`;
+  if (typeof system?.code !== 'string' || !(system.code in STORAGE_ERRORS)) return undefined;
+  const what = typeof system.syscall === 'string' ? system.syscall : 'write';
+  const where = typeof system.path === 'string' ? ` ${system.path}` : '';
+  return `${what}${where} failed: ${STORAGE_ERRORS[system.code]} (${system.code}); free space or fix the permissions of .bridle/ and run again`;
+}
+
 /** Run the CLI; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
@@ -65,6 +86,11 @@ export async function main(argv: string[]): Promise<number> {
     if (BridleError.isInstance(error)) {
       process.stderr.write(`bridle: ${error.code}: ${error.message}\n`);
       return 1;
+    }
+    const storage = storageFailure(error);
+    if (storage) {
+      process.stderr.write(`bridle: ${storage}\n`);
+      return 2;
     }
     process.stderr.write(`bridle: unexpected error (please report it)\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return 1;

@@ -39,11 +39,16 @@ const providerOnlyKeys: Record<string, (typeof KNOWN_PROVIDERS)[number]> = {
   threads: 'llamacpp',
 };
 
+const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as "http://127.0.0.1:8000/v1"' });
+
 /** Settings of one backbone, keyed by its `provider/model` id. */
 export const backboneSettingsSchema = z
   .strictObject({
-    /** Server base URL: a Messages API server for anthropic/, an OpenAI-compatible `/v1` URL for openai/. */
-    baseURL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as "http://127.0.0.1:8000/v1"' }).optional(),
+    /**
+     * Server base URL: a Messages API server for anthropic/, an OpenAI-compatible `/v1` URL for openai/;
+     * or several (replicas of one model): each call goes to the healthy one with the fewest calls in flight.
+     */
+    baseURL: z.union([httpUrl, z.array(httpUrl).min(1, { error: 'give at least one base URL' })]).optional(),
     /** The environment variable holding the API key (default ANTHROPIC_API_KEY for anthropic/). */
     apiKeyEnv: z
       .string()
@@ -53,8 +58,12 @@ export const backboneSettingsSchema = z
     apiKey: z.string().min(1).optional(),
     /** Native tool calls, or actions as JSON text. */
     toolMode: z.enum(['native', 'text']).optional(),
-    /** Most calls in flight at once for this backbone's server. */
+    /** Most calls in flight at once for this backbone, across all workers (lowered on its own after 429s). */
     maxConcurrency: z.int().positive().optional(),
+    /** Most calls started per minute (the provider's published rate limit). */
+    requestsPerMinute: z.int().positive().optional(),
+    /** Most tokens (input plus output) per minute (the provider's published rate limit). */
+    tokensPerMinute: z.int().positive().optional(),
     /** Per-attempt timeout in milliseconds. */
     timeoutMs: z.int().positive().optional(),
     /** Retries after the first attempt on rate limits, 5xx, timeouts and connection resets. */

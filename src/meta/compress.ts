@@ -31,8 +31,14 @@ function describeStep(step: StepRecord): string {
             ? 'episode finished'
             : '';
   const samples = step.samples.length > 1 ? ` [${step.samples.length} samples]` : '';
-  const violation = step.violation ? ` VIOLATION ${step.violation.code}: ${step.violation.message}` : '';
+  const violation = step.violation ? ` VIOLATION ${describeViolation(step.violation)}` : '';
   return clip(`model wrote ${JSON.stringify(output)}${samples} → ${action} → ${verdict}${violation}`);
+}
+
+/** A violation in one line, naming the module and the hook the engineer has to fix. */
+function describeViolation(violation: Trajectory['violations'][number]): string {
+  const where = violation.module ? ` in module "${violation.module}" (${violation.hook})` : ` in ${violation.hook} (module unknown)`;
+  return `${violation.code}${where}: ${violation.message}`;
 }
 
 function isFailure(step: StepRecord): boolean {
@@ -42,7 +48,10 @@ function isFailure(step: StepRecord): boolean {
 /** Compress one trajectory to at most `tokenBudget` tokens (roughly). */
 export function compressTrajectory(trajectory: Trajectory, tokenBudget = 1200): CompressedTrajectory {
   const failedChecks = trajectory.verification.checks.filter((check) => !check.passed).map((check) => `${check.name}${check.detail ? ` (${clip(check.detail, 120)})` : ''}`);
-  const outcome = `${trajectory.success ? 'SUCCESS' : 'FAILURE'}; ended: ${trajectory.end.reason}${trajectory.end.detail ? ` (${clip(trajectory.end.detail, 100)})` : ''}${failedChecks.length ? `; failed checks: ${failedChecks.join('; ')}` : ''}`;
+  // A violation outside any recorded step (at load, or a worker that died for the episode) is only here.
+  const unrecorded = trajectory.violations.filter((violation) => !trajectory.steps.some((step) => step.violation && JSON.stringify(step.violation) === JSON.stringify(violation)));
+  const stopped = unrecorded.length ? `; stopped: ${unrecorded.map((violation) => clip(describeViolation(violation), 200)).join('; ')}` : '';
+  const outcome = `${trajectory.success ? 'SUCCESS' : 'FAILURE'}; ended: ${trajectory.end.reason}${trajectory.end.detail ? ` (${clip(trajectory.end.detail, 100)})` : ''}${stopped}${failedChecks.length ? `; failed checks: ${failedChecks.join('; ')}` : ''}`;
 
   // Collapse runs of identical lines.
   const lines: { index: number; text: string; failure: boolean }[] = [];

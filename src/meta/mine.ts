@@ -78,14 +78,23 @@ export function signaturesOf(trajectory: Trajectory): Signature[] {
         });
       }
     }
-    if (step.violation) {
-      add({ signature: `sandbox:${step.violation.code}`, kind: 'sandbox', title: `harness code stopped: ${step.violation.code}`, evidence: clip(step.violation.message) });
-    }
     const previous = steps[index - 1];
     if (previous && stepFailed(previous) && stepFailed(step) && chosenText(previous) === chosenText(step)) {
       add({ signature: 'loop', kind: 'loop', title: 'the same failed output repeated', evidence: clip(`step ${index}: ${chosenText(step)}`) });
     }
   });
+
+  // Every violation, on a step or not (a load failure, a worker that died for the episode), by module:
+  // the group says which module to fix.
+  for (const violation of trajectory.violations) {
+    const module = violation.module ?? 'unknown';
+    add({
+      signature: `sandbox:${violation.code}:${module}`,
+      kind: 'sandbox',
+      title: `harness code stopped: ${violation.code} in ${violation.module ? `module "${violation.module}"` : 'an unnamed module'} (${violation.hook})`,
+      evidence: clip(`${violation.hook}: ${violation.message}`),
+    });
+  }
 
   const last = steps.at(-1);
   const beforeLast = steps.at(-2);

@@ -192,19 +192,30 @@ export function anthropicRequestBody(
 /** The raw caller for one Anthropic client. */
 export function createAnthropicCaller(options: AnthropicBackboneOptions & { id: string; apiKey: string }): RawCaller {
   const timeoutMs = options.timeoutMs ?? ANTHROPIC_DEFAULT_TIMEOUT_MS;
-  const client = new Anthropic({
-    apiKey: options.apiKey,
-    baseURL: options.baseURL ?? null,
-    maxRetries: 0,
-    timeout: timeoutMs,
-    logLevel: 'off',
-    ...(options.fetch ? { fetch: options.fetch as never } : {}),
-  });
-  const url = `${client.baseURL.replace(/\/+$/, '')}/v1/messages`;
+  // One client per endpoint: the run's scheduler may spread calls over replicas (`baseURL: [...]`).
+  const clients = new Map<string, Anthropic>();
+  const clientFor = (baseURL: string | undefined): Anthropic => {
+    const key = baseURL ?? '';
+    let client = clients.get(key);
+    if (!client) {
+      client = new Anthropic({
+        apiKey: options.apiKey,
+        baseURL: baseURL ?? null,
+        maxRetries: 0,
+        timeout: timeoutMs,
+        logLevel: 'off',
+        ...(options.fetch ? { fetch: options.fetch as never } : {}),
+      });
+      clients.set(key, client);
+    }
+    return client;
+  };
   const label = options.id;
 
   return async (request): Promise<RawCallResult> => {
     const { body, warnings } = anthropicRequestBody(options.model, request, options.defaultMaxTokens ?? 4096, label);
+    const client = clientFor(request.baseURL ?? options.baseURL);
+    const url = `${client.baseURL.replace(/\/+$/, '')}/v1/messages`;
     const started = performance.now();
     const exchange = (response?: ModelExchange['response']): ModelExchange => {
       const record: ModelExchange = {
@@ -298,7 +309,7 @@ export function createAnthropicBackbone(options: AnthropicBackboneOptions): Mode
     call: createAnthropicCaller({ ...options, id, apiKey, baseURL }),
     identity: { provider: 'anthropic', model: options.model, defaultMaxTokens: options.defaultMaxTokens ?? 4096 },
     maxSamplesPerCall: 1,
-    limiter: limiterOf(options, ANTHROPIC_DEFAULT_MAX_CONCURRENCY),
+    ...(options.gate ? { gate: options.gate } : { limiter: limiterOf(options, ANTHROPIC_DEFAULT_MAX_CONCURRENCY) }),
     retry: retryOptionsOf(options),
     sampling: options.sampling,
     price: options.price,

@@ -139,7 +139,7 @@ function estimateTokens(text: string): number {
 
 /** The raw caller for one chat-completions server. */
 export function createOpenAICaller(options: OpenAIBackboneOptions & { id: string }): RawCaller {
-  const url = `${options.baseURL.replace(/\/+$/, '')}/chat/completions`;
+  const urlOf = (baseURL: string) => `${baseURL.replace(/\/+$/, '')}/chat/completions`;
   const fetchFunction = options.fetch ?? globalThis.fetch;
   const samplesVia = options.samplesVia ?? 'parallel';
   const headers: Record<string, string> = { ...options.headers };
@@ -149,7 +149,7 @@ export function createOpenAICaller(options: OpenAIBackboneOptions & { id: string
     const body = chatCompletionBody(options.model, request, samplesVia);
     const posted = await postJson({
       fetch: fetchFunction,
-      url,
+      url: urlOf(request.baseURL ?? options.baseURL),
       headers,
       body,
       timeoutMs: options.timeoutMs ?? OPENAI_DEFAULT_TIMEOUT_MS,
@@ -208,7 +208,7 @@ export function createOpenAIBackbone(options: OpenAIBackboneOptions): ModelBackb
     call: createOpenAICaller({ ...options, id }),
     identity: { provider: 'openai', model: options.model, samplesVia },
     maxSamplesPerCall: samplesVia === 'n' ? 16 : 1,
-    limiter: limiterOf(options, OPENAI_DEFAULT_MAX_CONCURRENCY),
+    ...(options.gate ? { gate: options.gate } : { limiter: limiterOf(options, OPENAI_DEFAULT_MAX_CONCURRENCY) }),
     retry: retryOptionsOf(options),
     sampling: options.sampling,
     price: options.price,

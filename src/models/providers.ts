@@ -2,8 +2,10 @@
  * Real backbones from the configuration: `anthropic/<model>`, `openai/<model>`, `llamacpp/<path.gguf>`.
  * (The top-level registry also handles `sim/<profile>` and calls this for the rest.)
  *
- * Backbones of one server share one concurrency limit; backbones with one cache folder share one cache
- * (so identical concurrent calls collapse across them).
+ * With a run's scheduler (`gate`), every call of a backbone asks it for a slot and an endpoint
+ * (scheduling.ts builds it from the same configuration). Without one (a backbone made directly),
+ * backbones of one server share one concurrency limit in this process. Backbones with one cache folder
+ * share one cache (so identical concurrent calls collapse across them).
  */
 import { resolve } from 'node:path';
 import type { BackboneSettings } from '../config/schema.ts';
@@ -13,6 +15,7 @@ import { createLlamaCppBackbone } from './llamacpp.ts';
 import { OPENAI_DEFAULT_MAX_CONCURRENCY, createOpenAIBackbone } from './openai.ts';
 import type { ModelBackbone } from './shared/backbone.ts';
 import type { Budget } from './shared/budget.ts';
+import type { CallGate } from './shared/gate.ts';
 import { DEFAULT_CACHE_DIR, createResponseCache, type ResponseCache } from './shared/cache.ts';
 import type { FetchFunction } from './shared/http.ts';
 import { createLimiter, type Limiter } from './shared/limit.ts';
@@ -50,6 +53,14 @@ export interface ProviderBackboneOptions {
   onExchange?: (exchange: ModelExchange) => void;
   /** Retry timing: the sleep function, the jitter source, the delays (tests make them instant). */
   retry?: Omit<RetryOptions, 'maxRetries'>;
+  /** The run's call scheduler: slots, endpoints and the budget for every attempt. */
+  gate?: CallGate;
+}
+
+/** The base URLs configured for a backbone, in order (a string or a list in the configuration). */
+export function baseURLsOf(settings: Pick<BackboneSettings, 'baseURL'>): string[] {
+  const configured = settings.baseURL;
+  return configured === undefined ? [] : Array.isArray(configured) ? [...configured] : [configured];
 }
 
 /** Split `provider/model`; the model is everything after the first slash (model names may hold slashes). */
@@ -107,11 +118,12 @@ export function createProviderBackbone(id: string, config: ProviderConfig, optio
     cache,
     budget: options.budget,
     onExchange: options.onExchange,
+    ...(options.gate ? { gate: options.gate } : {}),
   };
 
   switch (provider) {
     case 'anthropic': {
-      const baseURL = options.baseURL ?? settings.baseURL ?? env.ANTHROPIC_BASE_URL;
+      const baseURL = options.baseURL ?? baseURLsOf(settings)[0] ?? env.ANTHROPIC_BASE_URL;
       return createAnthropicBackbone({
         ...shared,
         id,
@@ -126,7 +138,7 @@ export function createProviderBackbone(id: string, config: ProviderConfig, optio
       });
     }
     case 'openai': {
-      const baseURL = options.baseURL ?? settings.baseURL ?? env.OPENAI_BASE_URL;
+      const baseURL = options.baseURL ?? baseURLsOf(settings)[0] ?? env.OPENAI_BASE_URL;
       if (!baseURL) {
         throw new BridleError(
           'CONFIG_INVALID',

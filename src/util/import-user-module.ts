@@ -26,7 +26,12 @@ function isLoaderError(error: unknown): boolean {
 }
 
 function firstLine(error: unknown): string {
-  return String((error as Error | null)?.message ?? error).split('\n')[0]!;
+  const lines = String((error as Error | null)?.message ?? error)
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  // "Transform failed with 1 error:" says nothing without the line after it (file:line:column: ERROR: ...).
+  return lines[0]?.endsWith(':') && lines[1] ? `${lines[0]} ${lines[1]}` : (lines[0] ?? '');
 }
 
 /**

@@ -67,19 +67,21 @@ describe('bridle eval when the server keeps failing', () => {
 });
 
 describe('bridle eval with a token budget', () => {
-  it('stops starting episodes once the budget is spent and says so', async () => {
+  it('stops starting calls (and episodes) once the budget is spent, and says so', async () => {
     const answering = await startScriptedServer(() => ({ body: chatCompletion({ choices: [{ toolCalls: [{ id: 'c', name: 'finish', arguments: '{"message":"Done."}' }] }], promptTokens: 500, completionTokens: 20 }) }));
     try {
       const cwd = mkdtempSync(join(tmpdir(), 'bridle-budget-'));
       writeFileSync(
         join(cwd, 'bridle.config.ts'),
-        `export default { backbones: { 'openai/test-model': { baseURL: '${answering.url}/v1', price: { inputPerMTok: 1, outputPerMTok: 2 } } }, budgets: { maxTokens: 1000 } };\n`,
+        `export default { backbones: { 'openai/test-model': { baseURL: '${answering.url}/v1', maxConcurrency: 1, price: { inputPerMTok: 1, outputPerMTok: 2 } } }, budgets: { maxTokens: 1000 } };\n`,
       );
       const tasks = 'retail-001,retail-002,retail-003,retail-004,retail-005,retail-006';
       const result = await runCliAsync(['eval', '--env', 'retail', '--backbone', 'openai/test-model', '--tasks', tasks, '--trials', '1', '--workers', '1', '--harness', 'none', '--json'], cwd);
       expect(result.code).toBe(0);
       const output = JSON.parse(result.stdout);
-      expect(output.budgetStop).toMatch(/^token budget spent \(\d+ >= 1000\): ran \d of 6 episodes$/);
+      // The budget holds on calls started: one call at a time, so the call after the one that crossed 1000 tokens never goes out.
+      expect(output.budgetStop).toMatch(/^openai\/test-model: token budget exhausted \(1040 of 1000 tokens spent; raise budgets.maxTokens in bridle.config.ts\): ran 2 of 6 episodes \(\d more stopped when the budget ran out\)$/);
+      expect(answering.requests).toHaveLength(2);
       expect(output.backbones[0].episodes).toBeLessThan(6);
       expect(output.spend).toMatchObject({ unknownCost: false });
       expect(output.spend.costUsd).toBeGreaterThan(0);

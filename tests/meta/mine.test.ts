@@ -12,6 +12,20 @@ describe('failure mining', () => {
     expect(errorClass('Error: order #W1234567 not found')).toBe('order n not found');
   });
 
+  it('groups sandbox violations by module, also those outside any step (a worker killed for the episode), and tells the engineer which module', () => {
+    const violation = { code: 'SANDBOX_MEMORY' as const, hook: 'guard' as const, module: 'builtin-fill', message: 'guard grew the worker by 82 MiB in one call; the worker was killed' };
+    const killed = trajectory({
+      taskId: 't9',
+      steps: [step(0, '{"tool":"get_order"}', { action: { kind: 'call', tool: 'get_order', arguments: {} }, result: { ok: true, output: '{}' } })],
+      end: { reason: 'sandbox-violation', detail: violation.message },
+      violations: [violation],
+    });
+    const [signature] = signaturesOf(killed);
+    expect(signature).toMatchObject({ signature: 'sandbox:SANDBOX_MEMORY:builtin-fill', kind: 'sandbox', title: 'harness code stopped: SANDBOX_MEMORY in module "builtin-fill" (guard)' });
+    expect(signature!.evidence).toMatch(/^guard: guard grew the worker by 82 MiB/);
+    expect(compressTrajectory(killed).outcome).toMatch(/stopped: SANDBOX_MEMORY in module "builtin-fill" \(guard\)/);
+  });
+
   it('finds parse, environment-error, loop, give-up, policy and state signatures in one failed episode', () => {
     const failed = trajectory({
       taskId: 't1',

@@ -22,6 +22,7 @@ import { harnessContentHash } from '../../sandboxes/compile.ts';
 import { BRIDLE_ROOT, ENV, bridle, copyProject, evolveProject, git, removeProjects, runScript, type EvolvedProject } from './project.ts';
 
 const SCRIPT = new URL('./fixtures/reproduce-pin.ts', import.meta.url).pathname;
+const WORKER_SCRIPT = new URL('./fixtures/worker-session.ts', import.meta.url).pathname;
 const DOC = join(BRIDLE_ROOT, 'docs', 'production.md');
 const BRIDLE_ENTRY = new URL('./fixtures/bridle-entry.ts', import.meta.url).pathname;
 const HARNESS = 'harnesses/retail';
@@ -317,6 +318,15 @@ describe('loadHarness', () => {
       await session.close();
       await harness.close();
     }
+  });
+
+  it('with isolation: "worker", the same hooks answer from a worker process, and node needs no --no-node-snapshot', () => {
+    const result = runScript(WORKER_SCRIPT, [pinned], { snapshotOff: false });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const output = JSON.parse(result.stdout);
+    expect(output.sloppy).toMatchObject({ kind: 'action', action: { kind: 'call', tool: 'find_user_id_by_email' } });
+    expect(output.write.block).toMatch(/record_customer_confirmation|find_user_id_by/);
   });
 
   it('runs the Anthropic SDK example of docs/production.md against a local Messages API: a sloppy call repaired, a policy slip blocked', async () => {

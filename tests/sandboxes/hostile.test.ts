@@ -31,32 +31,36 @@ describe('hostile harness code in the isolate runner', () => {
   it('infinite loop → SANDBOX_TIMEOUT, and the session stays stopped', async () => {
     const session = await openHostile('infinite-loop');
     const first = violationOf(await session.call('guard', guard, viewOf([])));
-    expect(first).toEqual({ code: 'SANDBOX_TIMEOUT', hook: 'guard', message: 'guard ran longer than 50 ms' });
+    expect(first).toEqual({ code: 'SANDBOX_TIMEOUT', hook: 'guard', module: 'infinite-loop', message: 'guard ran longer than 50 ms' });
     expect(violationOf(await session.call('guard', guard, viewOf([])))).toEqual(first);
     await session.close();
   });
 
   it('a loop at load time → SANDBOX_TIMEOUT on open', async () => {
-    expect(await runner.open(hostile('load-loop'), bridge())).toMatchObject({ ok: false, violation: { code: 'SANDBOX_TIMEOUT', hook: 'load' } });
+    expect(await runner.open(hostile('load-loop'), bridge())).toMatchObject({ ok: false, violation: { code: 'SANDBOX_TIMEOUT', hook: 'load', module: 'load-loop.ts' } });
   });
 
-  it('an endless microtask chain → SANDBOX_TIMEOUT', async () => {
+  it('an endless microtask chain → SANDBOX_TIMEOUT or SANDBOX_MEMORY, named', async () => {
     const session = await openHostile('microtask-flood');
-    expect(violationOf(await session.call('guard', guard, viewOf([])))).toMatchObject({ code: 'SANDBOX_TIMEOUT', hook: 'guard' });
+    // The chain burns CPU and allocates promises: on a fast, idle machine the heap limit trips before
+    // the wall-clock stop (ten times the CPU allowance), on a loaded one the timeout does.
+    const stopped = violationOf(await session.call('guard', guard, viewOf([])));
+    expect(stopped).toMatchObject({ hook: 'guard', module: 'microtask-flood' });
+    expect(['SANDBOX_TIMEOUT', 'SANDBOX_MEMORY']).toContain(stopped.code);
     await session.close();
   });
 
-  it('memory bomb → SANDBOX_MEMORY; the isolate is replaced and the host keeps going', async () => {
+  it('memory bomb → SANDBOX_MEMORY; its isolate is replaced, other sessions are untouched, the host keeps going', async () => {
     // Its own runner with a generous timeout, so that the heap, not the clock, stops the bomb even on a busy machine.
     const small = createIsolateRunner({ memoryMiB: 16, hookTimeoutMs: 5000 });
     try {
       const bystander = await open(small, wellBehaved());
       const session = await open(small, hostile('memory-bomb'));
       const result = violationOf(await session.call('realize', { draft: { raw: raw('x'), action: null }, allowResample: false }, viewOf([])));
-      expect(result).toEqual({ code: 'SANDBOX_MEMORY', hook: 'realize', message: 'the harness exceeded the isolate memory limit of 16 MiB' });
+      expect(result).toEqual({ code: 'SANDBOX_MEMORY', hook: 'realize', module: 'memory-bomb', message: 'the harness exceeded the isolate memory limit of 16 MiB' });
       expect(violationOf(await session.call('guard', guard, viewOf([])))).toEqual(result);
-      // A session that shared the lost isolate ends too, recorded as a crash of its sandbox, not a fault of its own.
-      expect(violationOf(await bystander.call('guard', guard, viewOf([])))).toMatchObject({ code: 'SANDBOX_WORKER_CRASH' });
+      // Each session has an isolate of its own: another episode open at the same time goes on.
+      expect(await bystander.call('guard', guard, viewOf([]))).toMatchObject({ ok: true });
       await session.close();
       await bystander.close();
       const next = await open(small, wellBehaved());
@@ -202,7 +206,7 @@ describe('hostile harness code in the isolate runner', () => {
       const session = await open(tight, hostile('cpu-hog'));
       let result: HookCallResult<unknown> = { ok: true, value: null, peeks: 0 };
       for (let index = 0; index < 100 && result.ok; index++) result = await session.call('regulate', {}, viewOf([]));
-      expect(violationOf(result)).toEqual({ code: 'SANDBOX_TIMEOUT', hook: 'regulate', message: 'the episode CPU budget of 40 ms is spent' });
+      expect(violationOf(result)).toEqual({ code: 'SANDBOX_TIMEOUT', hook: 'regulate', module: 'cpu-hog', message: 'the episode CPU budget of 40 ms is spent' });
       await session.close();
     } finally {
       await tight.dispose();

@@ -66,10 +66,99 @@ describe('worker pool', () => {
     expect((await workers.run({ kind: 'echo', value: 1 })).value).toBe(1);
   });
 
-  it('kills a worker whose job outlives jobTimeoutMs and counts it as a crash', async () => {
-    const workers = pool<TestJob, TestResult>({ module: TEST_WORKER, size: 1, jobTimeoutMs: 300, onCrash: (_job, crash) => ({ pid: -1, crashed: crash.message }) });
-    expect(await workers.run({ kind: 'hang' })).toEqual({ pid: -1, crashed: 'worker did not finish the job within 300 ms and was killed' });
+  it('kills a worker whose job outlives its deadline and charges that job', async () => {
+    const workers = pool<TestJob, TestResult>({
+      module: TEST_WORKER,
+      size: 1,
+      deadlineOf: (job) => (job.kind === 'hang' ? 300 : undefined),
+      capacityOf: () => 4,
+      onCrash: (_job, crash) => ({ pid: -1, crashed: `${crash.reason}: ${crash.message}` }),
+    });
+    const [hung, bystander] = await Promise.all([workers.run({ kind: 'hang' }), workers.run({ kind: 'echo', value: 'by', sleepMs: 800 })]);
+    expect(hung).toEqual({ pid: -1, crashed: 'deadline: the episode did not finish within its deadline of 300 ms and its worker was killed' });
+    // The other job in the killed worker ran again elsewhere and finished.
+    expect(bystander.value).toBe('by');
+    expect(workers.stats()).toMatchObject({ reruns: 1, crashes: 1 });
     expect((await workers.run({ kind: 'echo', value: 2 })).value).toBe(2);
+  });
+
+  it('a paused deadline does not run: time spent answering a request is not the job\'s', async () => {
+    const workers = pool<TestJob, TestResult>({
+      module: TEST_WORKER,
+      size: 1,
+      deadlineOf: () => 300,
+      onRequest: async (_job, body, control) => {
+        const resume = control.pauseDeadline();
+        await new Promise((resolve) => setTimeout(resolve, 600));
+        resume();
+        return { echoed: body };
+      },
+    });
+    expect((await workers.run({ kind: 'ask', body: 7 })).value).toEqual({ echoed: 7 });
+  });
+
+  it('runs several jobs of one key in one worker, never two keys at once', async () => {
+    const workers = pool<TestJob, TestResult>({
+      module: TEST_WORKER,
+      size: 1,
+      keyOf: (job) => (job.kind === 'echo' ? (job.key ?? '') : ''),
+      capacityOf: () => 8,
+    });
+    const started = performance.now();
+    const jobs = ['a', 'a', 'a', 'b', 'b', 'a'].map((key, index) => workers.run({ kind: 'echo', value: index, key, sleepMs: 150 }));
+    const results = await Promise.all(jobs);
+    for (const [index, result] of results.entries()) {
+      const key = index === 3 || index === 4 ? 'b' : 'a';
+      expect(result.sharedWith?.every((other) => other === key), JSON.stringify(result)).toBe(true);
+    }
+    // Three rounds at most (a×3, b×2, a×1), not six.
+    expect(performance.now() - started).toBeLessThan(6 * 150);
+    expect(new Set(results.map((result) => result.pid)).size).toBe(1);
+  });
+
+  it('a death with several jobs in flight charges only the job the report names; the others run again', async () => {
+    const workers = pool<TestJob, TestResult>({
+      module: TEST_WORKER,
+      size: 1,
+      capacityOf: () => 4,
+      onCrash: (_job, crash) => ({ pid: -1, crashed: `${crash.reason}: ${JSON.stringify(crash.report)}` }),
+    });
+    const results = await Promise.all([
+      workers.run({ kind: 'echo', value: 1, sleepMs: 400 }),
+      workers.run({ kind: 'blame-self', afterMs: 100 }),
+      workers.run({ kind: 'echo', value: 3, sleepMs: 400 }),
+    ]);
+    expect(results[1]!.crashed).toMatch(/^reported: \{"job":\d+,"verdict":true,"code":"SANDBOX_TIMEOUT","hook":"guard","module":"culprit","message":"stuck"\}$/);
+    expect(results[0]!.value).toBe(1);
+    expect(results[2]!.value).toBe(3);
+    expect(results[0]!.solo).toBe(false);
+    expect(workers.stats()).toMatchObject({ reruns: 2, crashes: 1 });
+  });
+
+  it('an unexplained death makes every job in flight a suspect: each runs again alone, and only the one that dies alone is charged', async () => {
+    const workers = pool<TestJob, TestResult>({
+      module: TEST_WORKER,
+      size: 2,
+      output: 'ignore',
+      capacityOf: () => 4,
+      onCrash: (_job, crash) => ({ pid: -1, crashed: `${crash.reason}: ${crash.message}` }),
+    });
+    const results = await Promise.all([
+      workers.run({ kind: 'echo', value: 1, sleepMs: 300 }),
+      workers.run({ kind: 'abort', afterMs: 100 }),
+      workers.run({ kind: 'echo', value: 3, sleepMs: 300 }),
+    ]);
+    expect(results[1]).toEqual({ pid: -1, crashed: 'alone: worker killed by SIGABRT' });
+    expect(results[0]).toMatchObject({ value: 1, solo: true, sharedWith: [] });
+    expect(results[2]).toMatchObject({ value: 3, solo: true, sharedWith: [] });
+  });
+
+  it('delivers a job\'s events in order before its result', async () => {
+    const workers = pool<TestJob, TestResult>({ module: TEST_WORKER, size: 1 });
+    const events: unknown[] = [];
+    const result = await workers.run({ kind: 'events', count: 5 }, { onEvent: (event) => events.push(event) });
+    expect(result.value).toBe(5);
+    expect(events).toEqual([0, 1, 2, 3, 4].map((index) => ({ index })));
   });
 
   it('close() kills the workers, rejects what is left and leaves no process behind', async () => {

@@ -6,6 +6,7 @@
 import { loadConfig } from '../../config/index.ts';
 import { BridleError } from '../../errors.ts';
 import type { Engineer } from '../types.ts';
+import type { CallGate } from '../../models/shared/gate.ts';
 import { createHeuristicEngineer } from './heuristic/index.ts';
 import { createLlmEngineer, type EngineerFailure } from './llm/index.ts';
 import { createAgentEngineer } from './llm/agent-engineer.ts';
@@ -30,6 +31,8 @@ export interface CreateEngineerOptions {
   proposal?: { maxTurns?: number; maxTokens?: number; maxCostUsd?: number };
   /** The run's engineer token budget: `auto` takes the agent only when it holds at least one full agent proposal. */
   runTokenBudget?: number;
+  /** The run's call scheduler: the engineer's model calls share the backbone's limits with the episodes'. */
+  gate?: CallGate;
 }
 
 const LLM_ENGINEER = /^(anthropic|openai|llamacpp)\/.+/;
@@ -77,6 +80,8 @@ export async function createEngineer(id: string, options: CreateEngineerOptions)
     ...(options.noCache ? { noCache: true } : {}),
     ...(options.onFailure ? { onFailure: options.onFailure } : {}),
     ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+    // The run's scheduler: the engineer's calls share the backbone's limits with the episodes'.
+    ...(options.gate ? { gate: options.gate } : {}),
   };
   const mode = options.mode ?? 'auto';
   if (mode === 'single') return createLlmEngineer(shared);
@@ -89,7 +94,7 @@ export async function createEngineer(id: string, options: CreateEngineerOptions)
   };
   if (mode === 'agent') return createAgentEngineer(agentOptions);
   // auto: the agent when the server speaks native tool use and the run's budget holds a full agent proposal.
-  const model = createProviderBackbone(id, config, { cwd: options.root, ...(options.noCache ? { noCache: true } : {}) });
+  const model = createProviderBackbone(id, config, { cwd: options.root, ...(options.noCache ? { noCache: true } : {}), ...(options.gate ? { gate: options.gate } : {}) });
   const tight = options.runTokenBudget !== undefined && proposal.maxTokens !== undefined && options.runTokenBudget < proposal.maxTokens;
   if (model.toolMode !== 'native' || tight) return createLlmEngineer({ ...shared, model });
   return createAgentEngineer({ ...agentOptions, model });

@@ -8,13 +8,16 @@ import { agentTools } from '../../agent/finish-tool.ts';
 import { createPoolExecutor } from '../../agent/executor.ts';
 import { BridleError } from '../../errors.ts';
 import { resolveBackbone } from '../../models/registry.ts';
+import { createRunScheduler } from '../../models/scheduling.ts';
 import { emptyHarness } from '../../store/harness-files.ts';
 import { createRunId, runDirectory, writeFileAtomic } from '../../store/runs.ts';
+import { acquireRunLock } from '../../store/run-lock.ts';
 import { openRunWorkspace } from '../../store/git/run-workspace.ts';
 import { findCommitForCandidate } from '../../store/git/history.ts';
 import { openRepository } from '../../store/git/repository.ts';
 import { zodMessage } from '../../api/validation.ts';
 import { loadConfig } from '../../config/index.ts';
+import type { BridleConfig } from '../../config/schema.ts';
 import { assertOracleFor, openEnvironment } from '../../environment/load.ts';
 import { assertConversational } from '../../agent/user-simulator.ts';
 import { createHarnessChecker, harnessApiSource } from '../check/index.ts';
@@ -101,14 +104,39 @@ export async function evolve(input: EvolveInput): Promise<EvolveResult> {
     options = { ...options, env: environment.name, ...(fromPath ? { envModule: environmentRef.module } : {}) };
     runId = createRunId(root, 'evolve', options.env, new Date());
   }
+  // One process per run: a second evolve or --resume of it stops here, before writing anything.
+  const lock = acquireRunLock(root, runId, input.resume ? 'resume it' : 'start it');
+  try {
+    return await evolveLocked(input, options, { root, runId, config, repository, environment, environmentRef });
+  } finally {
+    lock.release();
+  }
+}
+
+async function evolveLocked(
+  input: EvolveInput,
+  options: ResolvedEvolveOptions,
+  opened: {
+    root: string;
+    runId: string;
+    config: BridleConfig;
+    repository: Awaited<ReturnType<typeof openRepository>>;
+    environment: Awaited<ReturnType<typeof openEnvironment>>['environment'];
+    environmentRef: Awaited<ReturnType<typeof openEnvironment>>['ref'];
+  },
+): Promise<EvolveResult> {
+  const { root, runId, config, repository, environment, environmentRef } = opened;
   const overlap = options.train.filter((id) => options.heldout.includes(id));
   if (overlap.length > 0) throw new BridleError('INVALID_ARGUMENT', `held-out backbones must not be train backbones: ${overlap.join(', ')}`);
   const backbones = await Promise.all([...options.train, ...options.heldout].map((id) => resolveBackbone(id, { configRoot: root })));
   assertOracleFor(environment, backbones);
   if (options.user !== undefined) await assertConversational(environment, options.user, { configRoot: root });
+  // One scheduler for the run's model calls: screen, gate and test episodes in every worker, and the engineer.
+  const scheduler = createRunScheduler(config);
   const engineerFailures: EngineerFailure[] = [];
   const engineer = await createEngineer(options.engineer, {
     root,
+    gate: scheduler,
     mode: options.engineerMode,
     proposal: { maxTurns: options.engineerTurns, maxTokens: options.proposalMaxTokens, ...(options.proposalMaxCostUsd === undefined ? {} : { maxCostUsd: options.proposalMaxCostUsd }) },
     ...(options.maxEngineerTokens === undefined ? {} : { runTokenBudget: options.maxEngineerTokens }),
@@ -124,7 +152,7 @@ export async function evolve(input: EvolveInput): Promise<EvolveResult> {
 
   const phaseMs: Record<string, number> = {};
   const phases = trackPhases(input.onProgress ?? (() => {}), phaseMs);
-  const executor = createPoolExecutor(options.workers === undefined ? {} : { size: options.workers });
+  const executor = createPoolExecutor({ scheduler, ...(options.workers === undefined ? {} : { size: options.workers }) });
   const context: EvolveContext = {
     options,
     root,

@@ -1,13 +1,16 @@
 /**
  * Turns a provider's `RawCaller` into a `Backbone`: the wrappers compose, outermost first, as
- * cache → (fill missing samples) → budget → retry → concurrency limit → provider. So a cache hit takes no
- * slot and spends nothing, the budget is checked once per real call, and a retry delay holds no slot.
+ * cache → (fill missing samples) → budget → retry → gate (or a local concurrency limit) → provider. So a
+ * cache hit takes no slot and spends nothing, a retry delay holds no slot, and each attempt asks the
+ * run's scheduler (the gate) for a slot, an endpoint and the budget's leave before it starts.
  */
 import type { JsonObject, RawOutput } from '../../harness/api.ts';
 import type { Backbone, CompletionRequest, Sampling, ToolMode, Usage } from '../../contracts/backbone.ts';
 import { BridleError } from '../../errors.ts';
 import { costOf, withBudget, type Budget } from './budget.ts';
 import { withCache, type ResponseCache } from './cache.ts';
+import { estimateTokens, outcomeOf, type CallGate, type CallOutcome } from './gate.ts';
+import { abortedError } from './errors.ts';
 import { withConcurrencyLimit, type Limiter } from './limit.ts';
 import { withRetry, type RetryOptions } from './retry.ts';
 import type { ModelCompletion, ModelExchange, Price, RawCallRequest, RawCaller } from './types.ts';
@@ -39,8 +42,10 @@ export interface ModelBackboneSpec {
   cache?: ResponseCache;
   /** The run's spend ledger. */
   budget?: Budget;
-  /** The provider's concurrency limit. */
+  /** The provider's concurrency limit (when there is no gate). */
   limiter?: Limiter;
+  /** The run's call scheduler: limits, endpoints and budget for every attempt (wins over `limiter`). */
+  gate?: CallGate;
   /** Retry settings. */
   retry?: RetryOptions;
   /** Told about every wire attempt as it completes, failed ones included (cache hits send nothing). */
@@ -57,6 +62,36 @@ export function mergeSampling(defaults: Sampling | undefined, overrides: Samplin
     if (source.stop !== undefined) merged.stop = [...source.stop];
   }
   return merged;
+}
+
+/** Output tokens assumed per sample when the request sets no maximum (for the tokens-per-minute estimate only). */
+const ASSUMED_OUTPUT_TOKENS = 512;
+
+/** Wrap a caller so each attempt holds a slot of the run's scheduler, on the endpoint it chose. */
+export function withGate(caller: RawCaller, gate: CallGate, label: string, price: Price | undefined): RawCaller {
+  return async (request) => {
+    const tokens =
+      estimateTokens(JSON.stringify(request.messages)) + request.sampleIndices.length * (request.sampling.maxTokens ?? ASSUMED_OUTPUT_TOKENS);
+    let ticket;
+    try {
+      ticket = await gate.acquire({ backbone: label, tokens }, request.signal);
+    } catch (error) {
+      if (request.signal?.aborted && error === request.signal.reason) throw abortedError(label, error);
+      throw error;
+    }
+    let outcome: CallOutcome = { kind: 'aborted' };
+    try {
+      const result = await caller(ticket.baseURL === undefined ? request : { ...request, baseURL: ticket.baseURL });
+      const costUsd = costOf(result.usage, price);
+      outcome = { kind: 'ok', usage: result.usage, ...(costUsd === undefined ? {} : { costUsd }) };
+      return result;
+    } catch (error) {
+      outcome = outcomeOf(error);
+      throw error;
+    } finally {
+      ticket.release(outcome);
+    }
+  };
 }
 
 function addUsage(total: Usage, usage: Usage): Usage {
@@ -86,7 +121,8 @@ export function createModelBackbone(spec: ModelBackboneSpec): ModelBackbone {
       throw error;
     }
   };
-  if (spec.limiter) attempt = withConcurrencyLimit(attempt, spec.limiter, label);
+  if (spec.gate) attempt = withGate(attempt, spec.gate, label, spec.price);
+  else if (spec.limiter) attempt = withConcurrencyLimit(attempt, spec.limiter, label);
   let reliable = withRetry(attempt, label, spec.retry);
   if (spec.budget) reliable = withBudget(reliable, spec.budget, spec.price, label);
 

@@ -4,6 +4,7 @@
  */
 import type { Sampling } from '../../contracts/backbone.ts';
 import type { Budget } from './budget.ts';
+import type { CallGate } from './gate.ts';
 import type { ResponseCache } from './cache.ts';
 import { createLimiter, type Limiter } from './limit.ts';
 import type { RetryOptions } from './retry.ts';
@@ -21,6 +22,8 @@ export interface SharedBackboneOptions {
   retry?: Omit<RetryOptions, 'maxRetries'>;
   /** The concurrency limit to share (backbones of one server should share one). Wins over `maxConcurrency`. */
   limiter?: Limiter;
+  /** The run's call scheduler (limits, endpoints, budget); wins over `limiter` and `maxConcurrency`. */
+  gate?: CallGate;
   /** Most calls in flight at once, when no `limiter` is given. */
   maxConcurrency?: number;
   /** Price per million tokens; absent means the cost is reported as unknown. */

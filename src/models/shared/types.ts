@@ -24,6 +24,8 @@ export interface RawCallRequest {
   options?: JsonObject;
   /** Aborts the call. */
   signal?: AbortSignal;
+  /** The endpoint the run's scheduler chose for this attempt; absent: the provider's configured one. */
+  baseURL?: string;
 }
 
 /** One attempt at the wire, recorded for the trajectory log. Headers are never recorded (they hold keys). */

@@ -102,9 +102,14 @@
     return box;
   }
 
+  /** A violation's code with the module and hook it names. */
+  function violationText(violation) {
+    return violation.code + ' in ' + (violation.module ? violation.module : 'an unnamed module') + ' (' + violation.hook + ')';
+  }
+
   function stepSummary(step) {
     var text = 'step ' + step.index + ' · ';
-    if (step.violation) text += 'VIOLATION ' + step.violation.code + ' · ';
+    if (step.violation) text += 'VIOLATION ' + violationText(step.violation) + ' · ';
     if (step.modelFault) text += 'model fault · ';
     if (step.rejection) text += 'rejected: ' + step.rejection.slice(0, 80);
     else if (step.blocked) text += 'blocked ' + actionText(step.action).slice(0, 60);
@@ -193,7 +198,20 @@
         ),
       );
     }
-    if (episode.violations.length) box.appendChild(part('sandbox violations', pre(json(episode.violations))));
+    if (episode.violations.length) {
+      box.appendChild(
+        part(
+          'sandbox violations',
+          pre(
+            episode.violations
+              .map(function (violation) {
+                return violationText(violation) + ': ' + violation.message;
+              })
+              .join('\n'),
+          ),
+        ),
+      );
+    }
     if (episode.finalMessage !== undefined) box.appendChild(part('final message', pre(episode.finalMessage)));
     var steps = part('steps');
     episode.steps.forEach(function (step) {

@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+/** `npm run test:chaos`: the chaos suite (tests/chaos), one file at a time: it kills processes and loads the machine on purpose. */
+export default defineConfig({
+  test: {
+    include: ['tests/chaos/**/*.chaos.ts'],
+    pool: 'forks',
+    execArgv: ['--no-node-snapshot'],
+    fileParallelism: false,
+    testTimeout: 900_000,
+    hookTimeout: 120_000,
+    globalSetup: ['tests/chaos/reset.ts'],
+  },
+});
