@@ -9,6 +9,7 @@ import { createOs } from './os/index.ts';
 import { createRetail } from './retail/index.ts';
 import { createTau2Airline } from './tau2-airline/index.ts';
 import { createTau2Retail } from './tau2-retail/index.ts';
+import { createTau2Telecom } from './tau2-telecom/index.ts';
 import { createWebshop } from './webshop/index.ts';
 
 /** A built-in environment: how to build it and how to describe it in `bridle envs`. */
@@ -42,6 +43,11 @@ export const BUILTIN_ENVIRONMENTS: Readonly<Record<string, BuiltinEnvironment>> 
     create: createTau2Retail,
     summary: "tau2-bench's retail desk with the benchmark's tools and reward; ticket form, or a conversation with --user <backbone>.",
     data: { hint: 'it reads tau2/retail/ (bench-data layout) or data/tau2/domains/retail/ (a tau2-bench checkout)' },
+  },
+  'tau2-telecom': {
+    create: createTau2Telecom,
+    summary: "tau2-bench's telecom tech support with the benchmark's phone simulation and reward; ticket form (tau2's solo mode), or a conversation with --user <backbone>.",
+    data: { hint: 'it reads tau2/telecom/ (bench-data layout) or data/tau2/domains/telecom/ (a tau2-bench checkout)' },
   },
   os: {
     create: createOs,

@@ -3,8 +3,10 @@
  * actions, then fuzzed sequences (mutated ids, amounts, choices and lists, repeated writes). The tool
  * output must be byte-identical and the final database equal, record by record.
  *
- *   node --import tsx bench/tau2-reference/check.ts --data ../shared/bench-data --tau2 <tau2-bench checkout>
+ *   node --import tsx bench/tau2-reference/check.ts --data ../shared/bench-data --tau2 <tau2-bench checkout> [--domains retail,airline,telecom]
  *
+ * Telecom (./telecom.ts) also starts each sequence from the task's initialization actions, walks both
+ * sides' tools at random, and compares the phone and the values of the assertions.
  * Needs python3 with pydantic 2 and a tau2-bench checkout at the release the data comes from (the June
  * 2025 task files: commit 37199f3 up to 0ed2fd8). pydantic's error links name the installed pydantic
  * version; bridle writes tau2's locked one (2.10), so that number is ignored in the comparison.
@@ -21,8 +23,9 @@ import { createTau2Airline } from '../../environments/tau2-airline/index.ts';
 import { createTau2Retail } from '../../environments/tau2-retail/index.ts';
 import type { Tau2Environment } from '../../environments/tau2/domain.ts';
 import type { Tables } from '../../environments/tau2/store.ts';
+import { checkTelecom } from './telecom.ts';
 
-const { values } = parseArgs({ options: { data: { type: 'string' }, tau2: { type: 'string' }, seed: { type: 'string', default: '7' } } });
+const { values } = parseArgs({ options: { data: { type: 'string' }, tau2: { type: 'string' }, seed: { type: 'string', default: '7' }, domains: { type: 'string', default: 'retail,airline,telecom' } } });
 if (!values.data || !values.tau2) throw new Error('usage: check.ts --data <bench-data or checkout> --tau2 <tau2-bench checkout>');
 
 type Call = { name: string; arguments: JsonObject };
@@ -78,7 +81,8 @@ function sequences(environment: Tau2Environment<Tables>, seed: number): Sequence
 
 const work = mkdtempSync(join(tmpdir(), 'tau2-reference-'));
 try {
-  for (const create of [createTau2Retail, createTau2Airline]) {
+  const domains = new Set(values.domains.split(','));
+  for (const create of [...(domains.has('retail') ? [createTau2Retail] : []), ...(domains.has('airline') ? [createTau2Airline] : [])]) {
     const environment = create({ data: values.data }) as unknown as Tau2Environment<Tables>;
     const domain = environment.name.replace('tau2-', '');
     const input = sequences(environment, Number(values.seed));
@@ -104,6 +108,7 @@ try {
     for (const mismatch of mismatches.slice(0, 10)) console.log(mismatch);
     if (mismatches.length > 0) process.exitCode = 1;
   }
+  if (domains.has('telecom') && !checkTelecom(values.data, values.tau2, work, Number(values.seed))) process.exitCode = 1;
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

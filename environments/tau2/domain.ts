@@ -17,7 +17,7 @@ import { rewardOf } from './reward.ts';
 import { CONVERSATION_NOTE, GUIDELINE_FILES, TICKET_FORM_NOTE, ticketOf, userBriefOf } from './scenario.ts';
 import { RecordStore, type Frozen, type Tables } from './store.ts';
 import { splitFileSchema, tau2TaskFileSchema, type EnvironmentAssertion, type GoldAction, type Tau2TaskData } from './task-data.ts';
-import { createRunners, replayGold, stateHash, withSync, type FunctionRunner, type GoldReplay, type Tau2State, type Tau2Task } from './world.ts';
+import { createRunners, forkState, replayGold, stateHash, withSync, type FunctionRunner, type GoldReplay, type Tau2State, type Tau2Task } from './world.ts';
 
 /** What a domain loads from its folder. */
 export interface Tau2DomainData<Db extends Tables, UserDb extends Tables> {
@@ -53,6 +53,17 @@ export interface Tau2DomainSpec<Db extends Tables, UserDb extends Tables = Table
   runFunction?: FunctionRunner<Tau2State<Db, UserDb>>;
   /** The oracle's purpose tag of a gold action. */
   purposeOf(action: GoldAction): Exclude<OraclePurpose, 'finish' | 'confirm'>;
+  /**
+   * Reads the written policy requires before acting that the gold actions leave out (telecom: identify the
+   * customer, look at the phone's status bar); the oracle plans them first, like gold reads.
+   */
+  oracleReads?(task: Tau2TaskData): GoldAction[];
+  /**
+   * Calls that undo changes the agent made off the gold path, from `state` toward `target`, a state of the
+   * gold replay (telecom: toggle a setting back). The oracle uses them when no tail of the gold writes
+   * reaches the goal any more; without them such a state gets a best-effort plan.
+   */
+  repairsOf?(state: Tau2State<Db, UserDb>, target: Tau2State<Db, UserDb>): GoldAction[];
   /** The tool that hands the customer to a human (its final message then carries tau2's hand-off line). */
   transferTool?: string;
   /** The ticket for a task (default: the user scenario as one request; telecom has its own tickets). */
@@ -157,14 +168,21 @@ export function createTau2Environment<Db extends Tables, UserDb extends Tables =
         stopped: episode.finalMessage !== null || episode.transcript.some((entry) => entry.stop !== undefined),
         ...(assert ? { assert } : {}),
       }),
-    oracle: (episode) =>
-      oracleOf(episode, {
+    oracle: (episode) => {
+      const criteria = episode.task.criteria;
+      // A task judged on its assertions and not on its database is solved by any state where they hold.
+      const byAssertions = assert && criteria !== null && criteria.reward_basis.includes('ENV_ASSERTION') && !criteria.reward_basis.includes('DB');
+      return oracleOf(episode, {
         gold: goldOf(episode.task),
         runners,
         purposeOf: spec.purposeOf,
         isReadOnly: (tool) => readOnly.has(tool),
         ...(spec.transferTool ? { transferTool: spec.transferTool } : {}),
-      }),
+        ...(byAssertions ? { goalReached: (state: State) => (criteria.env_assertions ?? []).every((assertion) => assert(forkState(state), assertion)) } : {}),
+        ...(spec.repairsOf ? { repairsOf: spec.repairsOf } : {}),
+        ...(spec.oracleReads ? { leadingReads: spec.oracleReads(episode.task.data) } : {}),
+      });
+    },
     conversation: {
       rules: `${data.policy.trim()}\n\n${CONVERSATION_NOTE}`,
       tools: agentTools,

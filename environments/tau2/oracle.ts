@@ -5,11 +5,17 @@
  * - Writes (gold actions that change the databases) are planned from the state, not the call log:
  *   1. when the state equals the gold replay's state after its k-th write, the writes after the k-th remain;
  *   2. otherwise (the agent did something the gold plan does not) the plan is the shortest tail of the gold
- *      writes that, run from this state, reaches the gold final state: an effect the agent undid is redone,
- *      a wrong change is overwritten where a gold write covers it;
- *   3. when no tail reaches it (the task is lost), every gold write whose effect is not there yet, as a
- *      best effort: one that fails or changes nothing on a copy of the state is already done or impossible,
- *      and one whose effect repeats (a second refund) counts as done once a matching call succeeded.
+ *      writes that, run from this state, reaches the goal: an effect the agent undid is redone, a wrong
+ *      change is overwritten where a gold write covers it. The goal is the gold final state, or, for a task
+ *      judged on its env_assertions and not its database, any state where the assertions hold;
+ *   3. for a domain that can say how to undo a change (telecom's phone: toggle a setting back), its repairs
+ *      toward the gold state after as many writes as possible, then the shortest tail of the later writes;
+ *   4. when none of that reaches the goal (the task is lost), every gold write whose effect is not there
+ *      yet, as a best effort: one that fails or changes nothing on a copy of the state is already done or
+ *      impossible, one whose effect repeats (a second refund) counts as done once a matching call
+ *      succeeded, and one already made more often than the gold plan makes it is not planned again.
+ * - Reads the written policy requires and the gold actions leave out (telecom: identify the customer)
+ *   come first, planned like the gold reads.
  * - A gold action that changes nothing and is not a read (a hand-off) stays until a call of it succeeded.
  * - In conversational form each write is preceded by a confirmation request to the user (`respond`), the
  *   step the policy requires, and the user's own actions become requests to the user.
@@ -19,6 +25,7 @@ import type { OraclePurpose, OracleStep } from '../../src/contracts/environment.
 import type { JsonObject } from '../../src/harness/api.ts';
 import type { CallRecord, Episode } from '../../src/toolkit/define-environment.ts';
 import { callStep, finishStep, respondStep, sameCall } from '../../src/toolkit/oracle.ts';
+import { canonicalEqual } from '../../src/toolkit/canonical.ts';
 import type { GoldAction } from './task-data.ts';
 import { TRANSFER_MESSAGE } from './scenario.ts';
 import { forkState, stateHash, type GoldReplay, type GoldStep, type Tau2Runners, type Tau2State, type Tau2Task } from './world.ts';
@@ -34,6 +41,12 @@ export interface OracleContext<State extends Tau2State> {
   isReadOnly(tool: string): boolean;
   /** The tool that hands the customer to a human, if the domain has one. */
   transferTool?: string;
+  /** True when a state meets what the reward checks of it (default: it equals the gold final state). */
+  goalReached?(state: State): boolean;
+  /** Calls that undo changes off the gold path, from a state toward a state of the gold replay (none: nothing to undo). */
+  repairsOf?(state: State, target: State): GoldAction[];
+  /** Reads the policy requires before the gold actions (identify the customer, ...), which the gold actions leave out. */
+  leadingReads?: readonly GoldAction[];
 }
 
 type Purpose = Exclude<OraclePurpose, 'finish' | 'confirm'>;
@@ -48,38 +61,85 @@ export function oracleOf<State extends Tau2State>(episode: Episode<State, Tau2Ta
   // In ticket form the agent makes the user's calls too (tau2's solo mode); in a conversation the user does.
   const callsOf = (action: GoldAction) => (conversation ? succeeded.filter((call) => (action.requestor === 'user' ? call.by === 'user' : call.by === undefined)) : succeeded);
   const writes = context.gold.steps.filter((step) => step.ok && step.changed);
-  const remainingWrites = new Set(writesToDo(episode, context, writes));
+  const todo = writesToDo(episode, context, writes);
+  const remainingWrites = new Set(todo.writes);
   // Only the next write can already have its confirmation; every later one needs its own.
   let confirmed = conversation && confirmationPending(episode, context);
   const plan: OracleStep[] = [];
+  const write = (action: GoldAction) => {
+    if (conversation && action.requestor === 'assistant') {
+      if (!confirmed) plan.push(respondStep(`Before I go ahead: ${describe(action)}. Do you confirm (yes/no)?`, 'confirm'));
+      confirmed = false;
+    }
+    plan.push(stepFor(action, 'write', conversation));
+  };
+  const read = (action: GoldAction) => {
+    if (!callsOf(action).some(matches(action)) && stillAnswers(episode.state, action, context)) plan.push(stepFor(action, context.purposeOf(action), conversation));
+  };
+  (context.leadingReads ?? []).forEach(read);
+  let repaired = todo.repairs.length === 0;
   for (const step of context.gold.steps) {
     if (!step.ok) continue; // tau2 skips a failing gold action: it contributes nothing.
     const action = step.action;
     if (context.isReadOnly(action.name)) {
-      if (!callsOf(action).some(matches(action)) && stillAnswers(episode.state, action, context)) plan.push(stepFor(action, context.purposeOf(action), conversation));
+      read(action);
     } else if (!step.changed) {
       if (!callsOf(action).some((call) => call.tool === action.name)) plan.push(stepFor(action, context.purposeOf(action), conversation));
     } else if (remainingWrites.has(step)) {
-      if (conversation && action.requestor === 'assistant') {
-        if (!confirmed) plan.push(respondStep(`Before I go ahead: ${describe(action)}. Do you confirm (yes/no)?`, 'confirm'));
-        confirmed = false;
-      }
-      plan.push(stepFor(action, 'write', conversation));
+      if (!repaired) todo.repairs.forEach(write);
+      repaired = true;
+      write(action);
     }
   }
+  if (!repaired) todo.repairs.forEach(write);
   plan.push(finishStep(finalMessageOf(episode.task, context)));
   return plan;
 }
 
-/** The gold writes still to make, in order (see the file comment). */
-function writesToDo<State extends Tau2State>(episode: Episode<State, Tau2Task>, context: OracleContext<State>, writes: readonly GoldStep[]): GoldStep[] {
+/** The writes still to make: repairs of off-path changes, then gold writes in order (see the file comment). */
+function writesToDo<State extends Tau2State>(episode: Episode<State, Tau2Task>, context: OracleContext<State>, writes: readonly GoldStep[]): { repairs: GoldAction[]; writes: GoldStep[] } {
   const now = stateHash(episode.state);
   const prefixHashes = [context.gold.initialHash, ...writes.map((step) => step.hashAfter)];
   const onPath = prefixHashes.lastIndexOf(now);
-  if (onPath !== -1) return writes.slice(onPath);
+  if (onPath !== -1) return { repairs: [], writes: writes.slice(onPath) };
   const goal = prefixHashes.at(-1);
-  for (let start = writes.length - 1; start >= 0; start--) {
-    const state = forkState(episode.state);
+  const reached = context.goalReached ?? ((state: State) => stateHash(state) === goal);
+  const tail = shortestTail(episode.state, writes, context, reached);
+  if (tail) return { repairs: [], writes: tail };
+  if (context.repairsOf) {
+    // Rejoin the gold path as late as possible: undo what stands between this state and the gold state
+    // after k writes, then the shortest tail of the writes after the k-th that reaches the goal.
+    const after = writes.map((step) => context.gold.states[context.gold.steps.indexOf(step) + 1]!);
+    const prefixes = [context.gold.states[0]!, ...after];
+    for (let k = writes.length; k >= 0; k--) {
+      const state = forkState(episode.state);
+      const repairs = repairToward(state, prefixes[k]!, context);
+      if (repairs.length === 0) continue;
+      const repairedTail = shortestTail(state, writes.slice(k), context, reached);
+      if (repairedTail) return { repairs, writes: repairedTail };
+    }
+  }
+  return { repairs: [], writes: bestEffort(episode, context, writes) };
+}
+
+/** Run the domain's repairs toward `target` on `state` (a few rounds: a reboot once the settings are right); the ones that changed something. */
+function repairToward<State extends Tau2State>(state: State, target: State, context: OracleContext<State>): GoldAction[] {
+  const repairs: GoldAction[] = [];
+  for (let round = 0; round < 3; round++) {
+    const more = context.repairsOf!(state, target).filter((action) => {
+      const before = stateHash(state);
+      return context.runners.run(state, action.requestor, action.name, argumentsOf(action)).ok && stateHash(state) !== before;
+    });
+    if (more.length === 0) break;
+    repairs.push(...more);
+  }
+  return repairs;
+}
+
+/** The shortest tail of the gold writes that, run from `from`, reaches the goal (the writes that change something), or null. */
+function shortestTail<State extends Tau2State>(from: State, writes: readonly GoldStep[], context: OracleContext<State>, reached: (state: State) => boolean): GoldStep[] | null {
+  for (let start = writes.length; start >= 0; start--) {
+    const state = forkState(from);
     const needed: GoldStep[] = [];
     let failed = false;
     for (const step of writes.slice(start)) {
@@ -90,9 +150,9 @@ function writesToDo<State extends Tau2State>(episode: Episode<State, Tau2Task>, 
       }
       if (stateHash(state) !== before) needed.push(step);
     }
-    if (!failed && stateHash(state) === goal) return needed;
+    if (!failed && reached(state)) return needed;
   }
-  return bestEffort(episode, context, writes);
+  return null;
 }
 
 /** Every gold write whose effect is not in the state yet (the task can no longer be solved exactly). */
@@ -102,6 +162,9 @@ function bestEffort<State extends Tau2State>(episode: Episode<State, Tau2Task>, 
   let state = forkState(episode.state);
   for (const step of writes) {
     const action = step.action;
+    // No endless retries on a lost task: a write already made more often than the gold plan makes it is done.
+    const made = episode.calls.filter((call) => call.result.ok && matches(action)(call)).length;
+    if (made > writes.filter((other) => other.action.name === action.name && canonicalEqual(other.action.arguments, action.arguments)).length) continue;
     const attempt = forkState(state);
     if (!context.runners.run(attempt, action.requestor, action.name, argumentsOf(action)).ok || stateHash(attempt) === stateHash(state)) continue;
     const matched = episode.calls.find((call) => call.result.ok && !used.has(call) && matches(action)(call));

@@ -7,7 +7,8 @@
  *   DB: the final databases (agent's and user's) equal the gold replay's, compared by hash; a task with
  *     neither actions nor env_assertions passes it, a task with an empty action list must leave the
  *     database as it was;
- *   ENV_ASSERTION: every assertion function returns its assert_value on the final state;
+ *   ENV_ASSERTION: every assertion function returns its assert_value on the final state (when one fails
+ *     and DB does not count, the records that differ from the gold replay are reported, not scored);
  *   ACTION: every gold action matches some tool call of either side (name, and the arguments in
  *     compare_args, or every argument of the call when that is null);
  *   COMMUNICATE: each communicate_info string occurs in some agent message to the user, compared in lower
@@ -60,6 +61,14 @@ export function actionMatches(action: GoldAction, call: Pick<CallRecord, 'tool' 
   return canonicalEqual(pick(call.args), pick(action.arguments as JsonObject));
 }
 
+/** Where a final state departs from the gold replay's, both sides (the user's tables as "user.<table>"). */
+function databaseDifferences(state: Tau2State, gold: Tau2State): StateDifference[] {
+  return [
+    ...state.db.compare(gold.db),
+    ...(state.userDb && gold.userDb ? state.userDb.compare(gold.userDb).map((difference) => ({ ...difference, table: `user.${difference.table}` })) : []),
+  ];
+}
+
 /** Judge an episode the way tau2-bench does. */
 export function rewardOf<State extends Tau2State>(input: RewardInput<State>): Verification {
   const { task, calls } = input;
@@ -75,11 +84,7 @@ export function rewardOf<State extends Tau2State>(input: RewardInput<State>): Ve
 
   if ((basis.has('DB') || basis.has('ENV_ASSERTION')) && (criteria.actions !== null || criteria.env_assertions !== null)) {
     if (basis.has('DB')) {
-      const gold = input.gold();
-      differences = [
-        ...input.state.db.compare(gold.db),
-        ...(input.state.userDb && gold.userDb ? input.state.userDb.compare(gold.userDb).map((difference) => ({ ...difference, table: `user.${difference.table}` })) : []),
-      ];
+      differences = databaseDifferences(input.state, input.gold());
       const listed = differences.slice(0, 6).map(describeDifference).join('; ');
       checks.push(
         check(
@@ -90,10 +95,15 @@ export function rewardOf<State extends Tau2State>(input: RewardInput<State>): Ve
       );
     }
     if (basis.has('ENV_ASSERTION')) {
+      let unmet = false;
       for (const assertion of criteria.env_assertions ?? []) {
         const met = input.assert ? input.assert(input.state, assertion) : false;
+        unmet ||= !met;
         checks.push(check(`assertion:${assertion.func_name}`, met, `${assertion.func_name}(${JSON.stringify(assertion.arguments)}) should be ${assertion.assert_value}${met ? '' : ', and is not'}`));
       }
+      // tau2 compares the databases for every task (RewardInfo.db_check) even where that does not count:
+      // when an assertion fails, the records that depart from the gold replay say where it went wrong.
+      if (unmet && !basis.has('DB')) differences = databaseDifferences(input.state, input.gold());
     }
   }
   if (basis.has('ACTION')) {

@@ -46,6 +46,8 @@ export interface GoldReplay<State> {
   readonly steps: readonly GoldStep[];
   /** The hash of the initial state. */
   readonly initialHash: string;
+  /** The initial state, then the state after each step (copies: never run tools on them). */
+  readonly states: readonly State[];
 }
 
 /** The tool dispatchers of a domain's two sides. */
@@ -94,14 +96,16 @@ export function forkState<State extends Tau2State>(state: State): State {
 export function replayGold<State extends Tau2State>(fresh: State, actions: readonly GoldAction[], runners: Tau2Runners<State>): GoldReplay<State> {
   const steps: GoldStep[] = [];
   const initialHash = stateHash(fresh);
+  const states = [forkState(fresh)];
   let before = initialHash;
   for (const action of actions) {
     const result = runners.run(fresh, action.requestor, action.name, action.arguments as JsonObject);
     const after = stateHash(fresh);
     steps.push({ action, ok: result.ok, output: result.output, changed: after !== before, hashAfter: after });
+    states.push(forkState(fresh));
     before = after;
   }
-  return { state: fresh, steps, initialHash };
+  return { state: fresh, steps, initialHash, states };
 }
 
 /** Runs tau2's environment functions (initialization actions, assertions) for domains that have them. */
