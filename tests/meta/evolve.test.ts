@@ -63,7 +63,9 @@ describe('bridle evolve (offline: heuristic engineer, simulated backbones)', () 
     expect(treesOf(root, branches[0]!)).toEqual(treesOf(root, branches[1]!));
   }, 600_000);
 
-  it.each(['candidate-accepted:1', 'commit-start:1', 'candidate-screened:2'])(
+  // The phase where a kill is most delicate (the commit half written); `npm run test:chaos` kills and
+  // resumes at every journal phase, which is too slow for every CI run.
+  it.each(['commit-start:1'])(
     'resumes after a SIGKILL at %s with no accepted commit lost, none doubled, no stray worktree, and the same result',
     (fault) => {
       const { root, env } = temporaryProject();
