@@ -91,6 +91,13 @@ function grantedPermissions(permissions: Frozen<Record<string, boolean>>): strin
     .map(([name]) => name.replaceAll('_', ' ').toLowerCase());
 }
 
+/** Runs an app tool on the named app's granted permissions, or answers as tau2 does when it is not installed. */
+function withApp(state: TelecomState, args: Record<string, unknown>, answer: (name: string, granted: string[]) => string): string {
+  const name = String(args.app_name);
+  const app = appOf(handsetView(state), name);
+  return app ? answer(name, grantedPermissions(app.permissions)) : `App '${name}' not found on this phone.`;
+}
+
 export const TELECOM_USER_TOOLS: readonly ToolDefinition<TelecomState>[] = [
   readTool(
     'check_status_bar',
@@ -263,29 +270,22 @@ export const TELECOM_USER_TOOLS: readonly ToolDefinition<TelecomState>[] = [
     readOnly: true,
     description: 'Checks detailed information about a specific app: its permissions.',
     parameters: { app_name: param.string({ description: "The app's name, e.g. 'messaging'." }) },
-    run: (state, args) => {
-      const name = String(args.app_name);
-      const app = appOf(handsetView(state), name);
-      if (!app) return `App '${name}' not found on this phone.`;
-      const granted = grantedPermissions(app.permissions);
-      const lines = [`Status for App: ${name}`];
-      if (granted.length === 0) lines.push(' - Permissions: None granted.');
-      else lines.push(' - Permissions Granted:', ...granted.map((permission) => `   - ${permission}`));
-      return lines.join('\n');
-    },
+    run: (state, args) =>
+      withApp(state, args, (name, granted) => {
+        const lines = [`Status for App: ${name}`];
+        if (granted.length === 0) lines.push(' - Permissions: None granted.');
+        else lines.push(' - Permissions Granted:', ...granted.map((permission) => `   - ${permission}`));
+        return lines.join('\n');
+      }),
   }),
   phoneTool({
     name: 'check_app_permissions',
     readOnly: true,
     description: 'Checks what permissions a specific app currently has (access to features such as SMS, storage, phone or network).',
     parameters: { app_name: param.string({ description: "The app's name, e.g. 'messaging'." }) },
-    run: (state, args) => {
-      const name = String(args.app_name);
-      const app = appOf(handsetView(state), name);
-      if (!app) return `App '${name}' not found on this phone.`;
-      const granted = grantedPermissions(app.permissions);
-      return granted.length === 0 ? `App '${name}' currently has no permissions granted.` : `App '${name}' has permission for: ${granted.join(', ')}.`;
-    },
+    run: (state, args) =>
+      withApp(state, args, (name, granted) =>
+        granted.length === 0 ? `App '${name}' currently has no permissions granted.` : `App '${name}' has permission for: ${granted.join(', ')}.`),
   }),
   phoneTool({
     name: 'grant_app_permission',
