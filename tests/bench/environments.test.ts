@@ -2,10 +2,10 @@
  * `npm run bench:envs`: the core functions on a small slice (one environment, two test tasks, one trial,
  * in this process), the table shape, the flags, and the scratch clone evolve runs in. No full measurement.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { measureBands, outsideBand } from '../../bench/environments/bands.ts';
 import { withScratchClone } from '../../bench/environments/evolve.ts';
 import { bandsMarkdown, evolveMarkdown } from '../../bench/environments/markdown.ts';
@@ -97,6 +97,7 @@ describe('bench:envs flags', () => {
 describe('bench:envs scratch clone', () => {
   it('clones HEAD onto a branch and removes the clone afterwards, leaving the repository alone', async () => {
     const { root, env } = temporaryProject('bridle-bench-envs-test-');
+    onTestFinished(() => rmSync(root, { recursive: true, force: true }));
     git(root, ['init', '--quiet', '--initial-branch', 'main'], env);
     writeFileSync(join(root, 'file.txt'), 'committed\n');
     git(root, ['add', '.'], env);
