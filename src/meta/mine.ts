@@ -109,7 +109,7 @@ export function signaturesOf(trajectory: Trajectory): Signature[] {
     case 'finished':
       if (beforeLast && stepFailed(beforeLast)) {
         add({ signature: 'give-up', kind: 'give-up', title: 'finished right after a failed step', evidence: clip(`after ${describeAction(beforeLast)}: finish ${JSON.stringify(trajectory.finalMessage ?? '')}`) });
-      } else if (trajectory.verification.checks.some((check) => !check.passed && (check.name === 'database' || check.name.startsWith('output')))) {
+      } else if (trajectory.verification.checks.some(checksOutcome)) {
         add({ signature: 'premature-stop', kind: 'premature-stop', title: 'finished with the requested changes or answers incomplete', evidence: clip(`finish ${JSON.stringify(last?.action?.kind === 'finish' ? last.action.message : '')}`) });
       }
       break;
@@ -126,6 +126,15 @@ export function signaturesOf(trajectory: Trajectory): Signature[] {
     add({ signature: `state:${difference.table}.${field}`, kind: 'state', title: `final state differs in ${difference.table}.${field}`, evidence: `${difference.table}/${difference.key}/${field}` });
   }
   return [...found.values()];
+}
+
+/**
+ * A failed check on what the episode was to achieve (the final database or state, a goal, an answer, an
+ * assertion), as opposed to how it went (`policy:*`) or whether it ended (`finished`): a finish with one
+ * of these failing left work undone, whatever the environment calls its checks.
+ */
+function checksOutcome(check: { name: string; passed: boolean }): boolean {
+  return !check.passed && check.name !== 'finished' && !check.name.startsWith('policy:');
 }
 
 function describeAction(step: StepRecord): string {

@@ -50,7 +50,7 @@ describe('heuristic engineer', () => {
       }
     }
     expect([...kinds]).toEqual(expect.arrayContaining(['parse', 'loop', 'policy', 'give-up', 'environment-error']));
-    expect([...files.keys()].sort()).toEqual(['known-tools.ts', 'loop-breaker.ts', 'policy-guard.ts', 'schema-coerce.ts', 'stop-check.ts', 'tolerant-parse.ts']);
+    expect([...files.keys()].sort()).toEqual(['argument-guard.ts', 'known-tools.ts', 'loop-breaker.ts', 'policy-guard.ts', 'schema-coerce.ts', 'stop-check.ts', 'tolerant-parse.ts']);
 
     // Every generated module, alone, passes the correct train episodes untouched (the oracle replay).
     for (const file of files.values()) {

@@ -205,3 +205,136 @@ export function satisfiesImmediate(rule: ImmediateCallRule, write: CallEvent, pr
     source === '$tool' ? previous.arguments[key] === write.tool : previous.arguments[key] !== undefined && canonical(previous.arguments[key]!) === canonical(write.arguments),
   );
 }
+
+/**
+ * "The `key` of a `tool` call must be the `sourceKey` of the latest successful `source` call": a write
+ * acts on what the agent last moved to, opened, looked up or read (a take from the receptacle it went
+ * to, a change to the file it just read, a write to the order it looked up). The source may be any tool,
+ * not only a read-only one: what matters is that its argument names the thing the write acts on.
+ */
+export interface ArgumentSourceRule {
+  tool: string;
+  key: string;
+  source: string;
+  sourceKey: string;
+  /** Successful train occurrences of the write that agree with the rule (all of them). */
+  support: number;
+}
+
+/** Every call that ran (successful or not), with the successful calls before it. */
+function attemptsWithHistory(trajectory: Trajectory): { call: Omit<CallEvent, 'position'>; ok: boolean; before: CallEvent[] }[] {
+  const out: { call: Omit<CallEvent, 'position'>; ok: boolean; before: CallEvent[] }[] = [];
+  const before: CallEvent[] = [];
+  for (const step of trajectory.steps) {
+    if (step.action?.kind !== 'call' || !step.result) continue;
+    out.push({ call: { tool: step.action.tool, arguments: step.action.arguments }, ok: step.result.ok, before: [...before] });
+    if (step.result.ok) before.push({ tool: step.action.tool, arguments: step.action.arguments, position: before.length });
+  }
+  return out;
+}
+
+/** The latest call of `tool` in `before`. */
+function latestOf(before: readonly CallEvent[], tool: string): CallEvent | undefined {
+  for (let index = before.length - 1; index >= 0; index--) if (before[index]!.tool === tool) return before[index];
+  return undefined;
+}
+
+export function satisfiesArgumentSource(rule: Pick<ArgumentSourceRule, 'key' | 'source' | 'sourceKey'>, args: JsonObject, before: readonly CallEvent[]): boolean {
+  const value = args[rule.key];
+  if (typeof value !== 'string') return true;
+  return latestOf(before, rule.source)?.arguments[rule.sourceKey] === value;
+}
+
+/**
+ * Argument sources that hold on every successful write of the train episodes (at least `minSupport`
+ * occurrences in two or more episodes, with at least two distinct values, so a constant cannot pass for a
+ * source), one source per written argument (the most used source tool wins a tie). Kept only if the rules
+ * would have blocked a call that ran in a failed episode.
+ */
+export function mineArgumentSourceRules(train: readonly Trajectory[], tools: readonly ToolSchema[], options: { minSupport?: number } = {}): ArgumentSourceRule[] {
+  const minSupport = options.minSupport ?? 3;
+  const writes = writeToolNames(tools);
+  const sources = tools.filter((tool) => tool.name !== 'finish').map((tool) => tool.name);
+  const good = train.filter((trajectory) => trajectory.success).map((trajectory) => ({ trajectory, attempts: attemptsWithHistory(trajectory).filter((attempt) => attempt.ok) }));
+  const sourceUse = new Map<string, number>();
+  for (const { attempts } of good) for (const { call } of attempts) sourceUse.set(call.tool, (sourceUse.get(call.tool) ?? 0) + 1);
+  const rules: ArgumentSourceRule[] = [];
+  for (const tool of [...writes].sort()) {
+    const occurrences = good.flatMap(({ trajectory, attempts }) => attempts.filter(({ call }) => call.tool === tool).map((attempt) => ({ ...attempt, episode: trajectory })));
+    const schema = tools.find((candidate) => candidate.name === tool);
+    for (const key of Object.keys(schema?.parameters.properties ?? {}).sort()) {
+      const withKey = occurrences.filter(({ call }) => typeof call.arguments[key] === 'string');
+      if (withKey.length < minSupport || new Set(withKey.map(({ episode }) => episode)).size < 2) continue;
+      if (new Set(withKey.map(({ call }) => call.arguments[key])).size < 2) continue;
+      const found: ArgumentSourceRule[] = [];
+      for (const source of sources) {
+        if (source === tool) continue;
+        const sourceSchema = tools.find((candidate) => candidate.name === source);
+        for (const sourceKey of Object.keys(sourceSchema?.parameters.properties ?? {}).sort()) {
+          if (withKey.every(({ call, before }) => satisfiesArgumentSource({ key, source, sourceKey }, call.arguments, before))) {
+            found.push({ tool, key, source, sourceKey, support: withKey.length });
+          }
+        }
+      }
+      found.sort((a, b) => (sourceUse.get(b.source) ?? 0) - (sourceUse.get(a.source) ?? 0) || a.source.localeCompare(b.source) || a.sourceKey.localeCompare(b.sourceKey));
+      if (found[0]) rules.push(found[0]);
+    }
+  }
+  const bad = train.filter((trajectory) => !trajectory.success).flatMap(attemptsWithHistory);
+  const relevant = bad.some(({ call, before }) => rules.some((rule) => rule.tool === call.tool && !satisfiesArgumentSource(rule, call.arguments, before)));
+  return relevant ? rules : [];
+}
+
+/**
+ * "Between the source call and the write, `tool` was sometimes called with the same value": a step a
+ * write may need on the thing it acts on, depending on a state the trajectory does not show (opening
+ * what is closed, unlocking what is locked). Not a rule to enforce (many successful writes do without
+ * it), but the likely fix when the write fails without saying why.
+ */
+export interface CompanionCall {
+  /** The write and its argument, as in its ArgumentSourceRule. */
+  write: string;
+  key: string;
+  tool: string;
+  toolKey: string;
+  /** Successful train writes it came before. */
+  support: number;
+}
+
+/**
+ * For each argument-source rule, the most frequent companion call seen at least twice. Only calls on the
+ * value alone count (their one required argument is the value): a call that also needs other arguments
+ * is a step of its own in some tasks (cleaning something before putting it down), not a precondition.
+ */
+export function mineCompanionCalls(train: readonly Trajectory[], rules: readonly ArgumentSourceRule[], tools: readonly ToolSchema[]): CompanionCall[] {
+  const alone = (tool: string, key: string) => {
+    const required = tools.find((candidate) => candidate.name === tool)?.parameters.required ?? [];
+    return required.length === 1 && required[0] === key;
+  };
+  const companions: CompanionCall[] = [];
+  const good = train.filter((trajectory) => trajectory.success).flatMap((trajectory) => attemptsWithHistory(trajectory).filter((attempt) => attempt.ok));
+  for (const rule of rules) {
+    const counts = new Map<string, { tool: string; toolKey: string; support: number }>();
+    for (const { call, before } of good) {
+      if (call.tool !== rule.tool) continue;
+      const value = call.arguments[rule.key];
+      const start = before.findLastIndex((event) => event.tool === rule.source);
+      if (typeof value !== 'string' || start < 0) continue;
+      const seen = new Set<string>();
+      for (const event of before.slice(start + 1)) {
+        if (event.tool === rule.tool || event.tool === rule.source) continue;
+        for (const [toolKey, argument] of Object.entries(event.arguments)) {
+          const id = `${event.tool}\u0000${toolKey}`;
+          if (argument !== value || seen.has(id) || !alone(event.tool, toolKey)) continue;
+          seen.add(id);
+          const entry = counts.get(id) ?? { tool: event.tool, toolKey, support: 0 };
+          entry.support += 1;
+          counts.set(id, entry);
+        }
+      }
+    }
+    const best = [...counts.values()].sort((a, b) => b.support - a.support || a.tool.localeCompare(b.tool))[0];
+    if (best && best.support >= 2) companions.push({ write: rule.tool, key: rule.key, ...best });
+  }
+  return companions;
+}

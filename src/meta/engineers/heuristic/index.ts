@@ -12,14 +12,31 @@ import { knownTools } from './templates/known-tools.ts';
 import { policyGuard } from './templates/policy-guard.ts';
 import { loopBreaker } from './templates/loop-breaker.ts';
 import { stopCheck } from './templates/stop-check.ts';
+import { argumentGuard } from './templates/argument-guard.ts';
+
+type Entry = { template: Template; variants: number };
+
+/** Several templates as one: variants run through the first template's, then the next one's. */
+function chain(...entries: Entry[]): Entry {
+  const template: Template = (context) => {
+    let variant = context.variant;
+    for (const entry of entries) {
+      if (variant < entry.variants) return entry.template({ ...context, variant });
+      variant -= entry.variants;
+    }
+    return null;
+  };
+  return { template, variants: entries.reduce((sum, entry) => sum + entry.variants, 0) };
+}
 
 /** Which template answers which kind of failure, and how many variants it has. */
-const TEMPLATES: Partial<Record<FailureKind, { template: Template; variants: number }>> = {
+const TEMPLATES: Partial<Record<FailureKind, Entry>> = {
   parse: { template: tolerantParse, variants: 1 },
-  'environment-error': { template: schemaCoerce, variants: 1 },
+  // A call refused for its form is coerced; one refused for the state it ran in needs what it acts on first.
+  'environment-error': chain({ template: schemaCoerce, variants: 1 }, { template: argumentGuard, variants: 1 }),
   'unknown-tool': { template: knownTools, variants: 3 },
-  policy: { template: policyGuard, variants: 3 },
-  state: { template: policyGuard, variants: 3 },
+  policy: chain({ template: policyGuard, variants: 3 }, { template: argumentGuard, variants: 1 }),
+  state: chain({ template: policyGuard, variants: 3 }, { template: argumentGuard, variants: 1 }),
   loop: { template: loopBreaker, variants: 2 },
   'step-budget': { template: loopBreaker, variants: 2 },
   'give-up': { template: stopCheck, variants: 2 },
@@ -32,6 +49,7 @@ const FILE_STAGES: Record<string, number> = {
   'schema-coerce.ts': STAGES.coerce,
   'known-tools.ts': STAGES.tools,
   'policy-guard.ts': STAGES.guard,
+  'argument-guard.ts': STAGES.guard,
   'stop-check.ts': STAGES.stop,
   'loop-breaker.ts': STAGES.loop,
 };

@@ -43,6 +43,8 @@ const scored = view.tools
   .sort((a, b) => b.shared - a.shared);
 const best = scored[0];
 const second = scored[1];
+// A name that shares no word with any tool still means the one tool whose parameters its arguments fit.
+if (best && second === undefined && Object.keys(args).length > 0) return best.name;
 if (!best || best.shared === 0 || (second !== undefined && second.shared === best.shared)) return undefined;
 return best.name;`,
 };

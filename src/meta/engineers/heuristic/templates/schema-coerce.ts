@@ -8,6 +8,7 @@ import type { Json, ParameterSchema, ToolSchema } from '../../../../harness/api.
 import { emitModule } from '../codegen.ts';
 import { STAGES, type Template } from '../template.ts';
 import { literalPrefix } from '../../../../util/pattern.ts';
+import { errorClass } from '../../../mine.ts';
 
 type Shape = { type?: string; pattern?: string; prefix?: string; items?: Shape };
 
@@ -40,9 +41,14 @@ export function breaksSchema(tool: ToolSchema, args: Record<string, Json>): bool
 
 export const schemaCoerce: Template = ({ request, failures }) => {
   const tools = request.environment.tools;
+  // A group of one tool's errors is about those calls only: a well-formed call refused for the state it
+  // ran in is no case for coercion, even when the same episodes also broke a schema elsewhere.
+  const group = request.group;
+  const ofGroup = (tool: string, output: string) =>
+    group.kind !== 'environment-error' || group.tool === undefined || (tool === group.tool && group.signature === `environment-error:${tool}:${errorClass(output)}`);
   const broken = failures.some((trajectory) =>
     trajectory.steps.some((step) => {
-      if (step.action?.kind !== 'call' || step.result?.ok !== false) return false;
+      if (step.action?.kind !== 'call' || step.result?.ok !== false || !ofGroup(step.action.tool, step.result.output)) return false;
       const action = step.action;
       const tool = tools.find((candidate) => candidate.name === action.tool);
       return tool !== undefined && breaksSchema(tool, action.arguments);

@@ -41,6 +41,8 @@ export const stopCheck: Template = ({ request, variant }) => {
       { name: 'CHECKS', type: '{ afterFailure: boolean; pendingCall: boolean; firstAfterWrite: boolean }', value: checks as unknown as Json, comment: 'Which premature finishes to block.' },
       { name: 'PENDING_CALLS', type: 'string[]', value: pending, comment: 'Calls that must be followed by the write they announce.' },
       { name: 'WRITES', type: 'string[]', value: writes, comment: 'Tools that change the world.' },
+      { name: 'GIVE_UP_BLOCKS', type: 'number', value: 2, comment: 'Finishes right after an error blocked in a row before one is let through.' },
+      { name: 'STUCK_AFTER', type: 'number', value: 2, comment: 'Repeats of the same failed output after which a give-up is let through.' },
     ],
     helpers: [],
     hooks: {
@@ -48,11 +50,24 @@ export const stopCheck: Template = ({ request, variant }) => {
         parameters: 'action, view',
         body: `if (action.kind !== 'finish') return undefined;
 const steps = view.trajectory;
-const last = steps.at(-1);
-// A finish this guard blocked is not an error to recover from: only failed calls and rejected outputs count.
+// The step before the finishes this guard blocked in a row (at most GIVE_UP_BLOCKS of them): a give-up
+// repeated verbatim is still a give-up, but an agent that insists three times is let go.
+let blockedFinishes = 0;
+while (blockedFinishes < steps.length && steps[steps.length - 1 - blockedFinishes]!.action?.kind === 'finish' && steps[steps.length - 1 - blockedFinishes]!.blocked !== undefined) blockedFinishes++;
+const last = steps[steps.length - 1 - blockedFinishes];
 const lastFailed = last !== undefined && last.action?.kind !== 'finish' && (last.rejection !== undefined || last.blocked !== undefined || last.result?.ok === false);
-if (CHECKS.afterFailure && lastFailed) {
-  return { block: 'Do not give up after an error: read the error, correct the call and continue with the request.' };
+// A give-up after the same failed output came back again and again is let through: the episode is
+// stuck, and going on only spends tokens.
+let repeats = 0;
+const failedText = (index: number) => {
+  const step = steps[index];
+  return step !== undefined && step.action?.kind !== 'finish' && (step.rejection !== undefined || step.blocked !== undefined || step.result?.ok === false) ? step.raw.text : undefined;
+};
+const lastIndex = steps.length - 1 - blockedFinishes;
+while (repeats < STUCK_AFTER && failedText(lastIndex - repeats - 1) !== undefined && failedText(lastIndex - repeats - 1) === failedText(lastIndex)) repeats++;
+if (CHECKS.afterFailure && lastFailed && blockedFinishes < GIVE_UP_BLOCKS && repeats < STUCK_AFTER) {
+  // What the agent was told about the error, again: it usually names the fix.
+  return { block: 'Do not give up after an error: read the error, correct the call and continue with the request. The error was: ' + last.feedback.slice(0, 400) };
 }
 const succeeded = steps.filter((step) => step.action?.kind === 'call' && step.result?.ok);
 const lastCall = succeeded.at(-1)?.action;

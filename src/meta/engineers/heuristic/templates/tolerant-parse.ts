@@ -95,7 +95,9 @@ return tool ? toAction(tool, args) : undefined;`,
         body: String.raw`if (draft.action) {
   if (draft.action.kind !== 'call') return undefined;
   const tool = resolveTool(draft.action.tool, draft.action.arguments, view);
-  return tool && tool !== draft.action.tool ? { action: { ...draft.action, tool } } : undefined;
+  // "FINISH" resolves to the finish tool, which ends the episode rather than running as a call.
+  const action = tool && tool !== draft.action.tool ? toAction(tool, draft.action.arguments) : undefined;
+  return action ? { action } : undefined;
 }
 const text = draft.raw.text.replace(/\x60\x60\x60[a-z]*\n?/gi, '').replace(/<\/?[a-z_]+>/gi, '').trim();
 const whole = looseJson(text);
