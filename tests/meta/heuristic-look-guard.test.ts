@@ -127,10 +127,10 @@ describe('look before a change', () => {
     expect(await guard(append, [['shell', { command: 'ls /etc' }]])).toBe('Blocked: look at /etc/motd right before changing it. First call show with path "/etc/motd", then retry.');
     expect(await guard(call('shell', { command: 'tidy --purge .', folder: '/srv/site' }), [])).toBe('Blocked: look at /srv/site right before changing it. First call shell with command "tidy /srv/site", then retry.');
 
-    // Blocked twice as it is: the third time it goes through (the feedback is not being followed).
-    const blocked = (index: number): StepView => ({ index, raw: { text: '', toolCalls: [] }, action: shred, blocked: 'x', feedback: 'x' });
-    expect((await hooks.call('guard', { action: shred }, view([blocked(0)]))) as unknown).toMatchObject({ ok: true, value: { value: expect.stringMatching(/^Blocked/) } });
-    expect((await hooks.call('guard', { action: shred }, view([blocked(0), blocked(1)]))) as unknown).toMatchObject({ ok: true, value: { value: null } });
+    // Blocked once as it is: repeated, it goes through (the feedback is not being followed); another call is still blocked.
+    const blocked = (index: number, action: Action): StepView => ({ index, raw: { text: '', toolCalls: [] }, action, blocked: 'x', feedback: 'x' });
+    expect((await hooks.call('guard', { action: shred }, view([blocked(0, shred)]))) as unknown).toMatchObject({ ok: true, value: { value: null } });
+    expect((await hooks.call('guard', { action: shred }, view([blocked(0, edit)]))) as unknown).toMatchObject({ ok: true, value: { value: expect.stringMatching(/^Blocked/) } });
     await hooks.close();
   });
 

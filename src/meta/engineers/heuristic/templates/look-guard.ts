@@ -170,12 +170,12 @@ const kinds = previous ? callFeatures(previous.tool, previous.arguments).filter(
 if (previous && sharePath(previous.arguments, action.arguments) && kinds.some((kind) => rule.looks.includes(kind))) return undefined;
 // Something the agent created or already changed needs no new look.
 if (before.some((earlier) => changes(earlier) && shareName(earlier.arguments, action.arguments))) return undefined;
-// Blocked twice as it is: the feedback is not being followed, and the call may not touch what was there.
+// Blocked once as it is: the feedback is not being followed, and the call may not touch what was there.
 let repeats = 0;
 for (let index = view.trajectory.length - 1; index >= 0 && view.trajectory[index]!.blocked !== undefined; index--) {
   if (JSON.stringify(view.trajectory[index]!.action) === JSON.stringify(action)) repeats += 1;
 }
-if (repeats >= 2) return undefined;
+if (repeats >= 1) return undefined;
 const path = target(action.arguments, rule.suggest.whole, rule.feature.endsWith(':>'));
 const value = rule.suggest.command === undefined ? path : rule.suggest.command + ' ' + path;
 // One tool and one value: the look to make right now, nothing else to choose from.
