@@ -1,0 +1,82 @@
+/**
+ * Argument repairs learnt from the environment's error messages (error-repairs.ts): when the error of a
+ * refused call named a required argument the call lacked, and the model's output held it one level down
+ * under a key no parser read, the module reads the arguments from there, before the call runs. It only
+ * touches calls that lack a required argument, so a correct call passes unchanged.
+ */
+import type { Json } from '../../../../harness/api.ts';
+import { emitModule } from '../codegen.ts';
+import { mineArgumentRepairs } from '../error-repairs.ts';
+import { STAGES, type Template } from '../template.ts';
+import { FIRST_BLOCK, IS_OBJECT, LOOSE_JSON } from './runtime-helpers.ts';
+
+export const errorRepair: Template = ({ request }) => {
+  const repairs = mineArgumentRepairs(request.train, request.environment.tools);
+  if (repairs.length === 0) return null;
+  const table: Record<string, string[]> = {};
+  for (const repair of repairs) (table[repair.tool] ??= []).push(repair.key);
+  const source = emitModule({
+    name: 'error-repair',
+    why: 'Calls were refused for a missing required argument that the model had written under another key.',
+    typeImports: ['JsonObject'],
+    constants: [
+      {
+        name: 'WRAPPER_KEYS',
+        type: 'Record<string, string[]>',
+        value: table as unknown as Json,
+        comment: "Per tool, the keys under which refused calls' outputs held the arguments the error named (several train episodes and values each).",
+      },
+    ],
+    helpers: [
+      IS_OBJECT,
+      LOOSE_JSON,
+      FIRST_BLOCK,
+      {
+        name: 'wrapped',
+        parameters: [
+          { name: 'value', type: 'unknown' },
+          { name: 'keys', type: 'string[]' },
+          { name: 'required', type: 'string[]' },
+        ],
+        returnType: 'JsonObject | undefined',
+        body: `const queue: unknown[] = [value];
+for (let seen = 0; queue.length > 0 && seen < 50; seen++) {
+  const item = queue.shift();
+  if (Array.isArray(item)) {
+    queue.push(...item);
+    continue;
+  }
+  if (!isObject(item)) continue;
+  for (const key of keys) {
+    const inner = item[key];
+    const parsed = typeof inner === 'string' ? looseJson(inner) : inner;
+    if (isObject(parsed) && required.every((name) => name in parsed)) return parsed;
+  }
+  queue.push(...Object.values(item));
+}
+return undefined;`,
+      },
+    ],
+    hooks: {
+      realize: {
+        parameters: 'draft, view',
+        body: String.raw`const action = draft.action;
+if (!action || action.kind !== 'call') return undefined;
+const keys = WRAPPER_KEYS[action.tool];
+const tool = view.tools.find((candidate) => candidate.name === action.tool);
+if (!keys || !tool) return undefined;
+const missing = tool.parameters.required.filter((name) => !(name in action.arguments));
+if (missing.length === 0) return undefined;
+const text = draft.raw.text.replace(/\x60\x60\x60[a-z]*\n?/gi, '').replace(/<\/?[a-z_]+>/gi, '').trim();
+const whole = looseJson(text);
+const block = whole === undefined ? firstBlock(text) : undefined;
+const found = wrapped(whole ?? (block === undefined ? undefined : looseJson(block)), keys, missing);
+return found ? { action: { ...action, arguments: { ...action.arguments, ...found } } } : undefined;`,
+      },
+    },
+  });
+  const summary = `read arguments the error said were missing from where the output wrote them (${repairs
+    .map((repair) => `${repair.tool} under "${repair.key}": ${repair.episodes} episodes, ${repair.values} values`)
+    .join('; ')})`;
+  return { file: 'error-repair.ts', source, stage: STAGES.coerce + 5, summary };
+};
