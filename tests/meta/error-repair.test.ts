@@ -113,12 +113,16 @@ describe('the error-repair module', () => {
     expect(await realize(wrapped, call('run_query', {}))).toEqual(call('run_query', { query: 'SELECT x FROM y' }));
     // In a fence, after prose.
     expect(await realize('Sure:\n```json\n' + wrapped + '\n```', call('run_query', {}))).toEqual(call('run_query', { query: 'SELECT x FROM y' }));
+    // The same shape, unread by any parser, for a finish or a call: realized from the learnt key.
+    expect(await realize(JSON.stringify({ type: 'tool_use', name: 'finish', input: { message: '["1"]' } }), null)).toEqual({ kind: 'finish', message: '["1"]' });
+    expect(await realize(JSON.stringify({ type: 'tool_use', name: 'functions.run_query', input: { query: 'SELECT 4' } }), null)).toEqual(call('run_query', { query: 'SELECT 4' }));
+    expect(await realize(JSON.stringify({ type: 'tool_use', name: 'finish', input: { text: 'done' } }), null)).toBeNull();
     // A correct call, a call under a key the evidence did not support, a finish, an unparsed output: untouched.
     const correct = call('run_query', { query: 'SELECT 1' });
     expect(await realize(JSON.stringify({ tool: 'run_query', input: { query: 'SELECT 2' }, arguments: { query: 'SELECT 1' } }), correct)).toEqual(correct);
     expect(await realize(JSON.stringify({ name: 'run_query', args: { query: 'SELECT 3' } }), call('run_query', {}))).toEqual(call('run_query', {}));
     expect(await realize('done', { kind: 'finish', message: 'done' })).toEqual({ kind: 'finish', message: 'done' });
-    expect(await realize(wrapped, null)).toBeNull();
+    expect(await realize('I cannot tell.', null)).toBeNull();
     await hooks.close();
   });
 });
