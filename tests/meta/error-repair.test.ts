@@ -103,6 +103,12 @@ describe('the error-repair module', () => {
     expect(checked.ok ? 'ok' : checked.diagnostics).toBe('ok');
 
     const hooks = await session(proposal.files);
+    // A group of another error of the same tool is no case for it, even with the key learnt from train.
+    const notFound = (taskId: string, query: string) => episode(taskId, [ran(0, 'SELECT 0'), step(1, JSON.stringify({ tool: 'run_query', arguments: { query } }), { action: call('run_query', { query }), result: { ok: false, output: 'Error: table not found' } })]);
+    const withOther = [...train, notFound('n1', 'SELECT 5'), notFound('n2', 'SELECT 6')];
+    const other = mineFailures(withOther).find((candidate) => candidate.signature === 'environment-error:run_query:table not found')!;
+    expect(await engineer.propose(request(other, withOther, coercion.files))).toBeNull();
+
     // The session folds the draft through the module and answers with the draft it ends with.
     const realize = async (text: string, action: Action | null) => {
       const result = await hooks.call('realize', { draft: { raw: { text, toolCalls: [] }, action }, allowResample: false }, view);

@@ -142,6 +142,15 @@ export function wrappingKeys(value: Json, names: readonly string[], parameters: 
  * the arguments the error said were missing, in at least `minEpisodes` episodes with at least `minValues`
  * distinct values (a constant could be a coincidence of one task).
  */
+/** Does a repair explain this refused call (the error named what it lacked, the output held it under the key)? */
+export function explains(repair: ArgumentRepair, pair: ErrorPair, tools: readonly ToolSchema[]): boolean {
+  const tool = tools.find((candidate) => candidate.name === pair.tool);
+  if (!tool || repair.tool !== pair.tool) return false;
+  const missing = missingNamed(pair, tool);
+  const parameters = Object.keys(tool.parameters.properties);
+  return missing.length > 0 && objectsIn(pair.raw).some((object) => wrappingKeys(object, missing, parameters).some(({ key }) => key === repair.key));
+}
+
 export function mineArgumentRepairs(
   trajectories: readonly Trajectory[],
   tools: readonly ToolSchema[],

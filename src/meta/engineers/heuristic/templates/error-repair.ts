@@ -5,13 +5,19 @@
  * touches calls that lack a required argument, so a correct call passes unchanged.
  */
 import { emitModule } from '../codegen.ts';
-import { mineArgumentRepairs } from '../error-repairs.ts';
+import { explains, mineArgumentRepairs, mineErrorPairs, type ErrorPair } from '../error-repairs.ts';
+import { errorClass } from '../../../mine.ts';
 import { STAGES, type Template } from '../template.ts';
 import { FIRST_BLOCK, IS_OBJECT, LOOSE_JSON } from './runtime-helpers.ts';
 
-export const errorRepair: Template = ({ request }) => {
-  const repairs = mineArgumentRepairs(request.train, request.environment.tools);
-  if (repairs.length === 0) return null;
+export const errorRepair: Template = ({ request, failures }) => {
+  const tools = request.environment.tools;
+  const repairs = mineArgumentRepairs(request.train, tools);
+  // Only for a group whose own refused calls a repair explains: another error of the same tool is no case.
+  const group = request.group;
+  const ofGroup = (pair: ErrorPair) => group.kind !== 'environment-error' || group.signature === `environment-error:${pair.tool}:${errorClass(pair.error)}`;
+  const relevant = mineErrorPairs(failures, tools).some((pair) => ofGroup(pair) && repairs.some((repair) => explains(repair, pair, tools)));
+  if (!relevant) return null;
   // The key is how this model writes arguments, whichever tool it calls: learnt per tool, applied to all.
   const keys = [...new Set(repairs.map((repair) => repair.key))];
   const source = emitModule({
