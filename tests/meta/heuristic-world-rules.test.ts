@@ -10,6 +10,8 @@ import type { Action, JsonObject, StepView, ToolSchema } from '../../src/harness
 import { FINISH_TOOL } from '../../src/agent/finish-tool.ts';
 import { createHeuristicEngineer } from '../../src/meta/engineers/heuristic/index.ts';
 import { mineArgumentSourceRules, mineCompanionCalls } from '../../src/meta/engineers/heuristic/evidence.ts';
+import { mineCompanionCues } from '../../src/meta/engineers/heuristic/companion-cues.ts';
+import { argumentGuard } from '../../src/meta/engineers/heuristic/templates/argument-guard.ts';
 import { createHarnessChecker } from '../../src/meta/check/index.ts';
 import { mineFailures, signaturesOf } from '../../src/meta/mine.ts';
 import type { EngineerRequest, FailureGroup } from '../../src/meta/types.ts';
@@ -111,6 +113,53 @@ describe('argument provenance', () => {
     expect(hinted).toMatchObject({ ok: true, value: { value: 'Nothing happens.\nIf "shelf 1" needs it, first call unlock with place "shelf 1", then retry.' } });
     const unlocked = [...walked, done(1, call('unlock', { place: 'shelf 1' })), done(2, grab, false, 'Nothing happens.')];
     expect(await hooks.call('interpret', { outcome: { action: grab, result: { ok: false, output: 'Nothing happens.' }, text: 'Nothing happens.' } }, view(unlocked))).toMatchObject({ ok: true, value: { value: 'Nothing happens.' } });
+    await hooks.close();
+  });
+});
+
+describe('argument guard feedback that fits the state', () => {
+  type Said = [string, JsonObject, string];
+  const said = (taskId: string, success: boolean, moves: Said[]) => {
+    const steps = moves.map(([tool, args, output], index) => step(index, JSON.stringify({ tool, arguments: args }), { action: call(tool, args), result: { ok: true, output } }));
+    steps.push(step(steps.length, 'finish', { action: { kind: 'finish', message: 'done' } }));
+    return trajectory({ taskId, success, steps, verification: { success, reward: success ? 1 : 0, checks: [], differences: [] } });
+  };
+  const train = [
+    said('s1', true, [['walk', { place: 'shelf 1' }, 'You reach shelf 1. On it: cup 1.'], ['grab', { thing: 'cup 1', place: 'shelf 1' }, 'Got cup 1.']]),
+    said('s2', true, [['walk', { place: 'box 2' }, 'You reach box 2. It is locked.'], ['unlock', { place: 'box 2' }, 'Inside: pen 1.'], ['grab', { thing: 'pen 1', place: 'box 2' }, 'Got pen 1.']]),
+    said('s3', true, [['walk', { place: 'shelf 1' }, 'You reach shelf 1. On it: nothing.'], ['walk', { place: 'box 1' }, 'You reach box 1. It is locked.'], ['unlock', { place: 'box 1' }, 'Inside: key 1.'], ['grab', { thing: 'key 1', place: 'box 1' }, 'Got key 1.']]),
+    said('s4', true, [['walk', { place: 'box 4' }, 'You reach box 4. It is locked.'], ['unlock', { place: 'box 4' }, 'Inside: ring 1.'], ['grab', { thing: 'ring 1', place: 'box 4' }, 'Got ring 1.']]),
+    said('s5', false, [['walk', { place: 'shelf 1' }, 'You reach shelf 1. On it: nothing.'], ['unlock', { place: 'box 3' }, 'Inside: cup 2.']]),
+  ];
+  const walkTo = (place: string, output: string): StepView => ({ ...done(0, call('walk', { place })), result: { ok: true, output } });
+
+  it('learns the words of the source output that call for the companion', () => {
+    const rules = mineArgumentSourceRules(train, TOOLS);
+    expect(rules.map(({ tool, key, source, sourceKey }) => `${tool}.${key} ← ${source}.${sourceKey}`)).toEqual(['grab.place ← walk.place', 'unlock.place ← walk.place']);
+    const companions = mineCompanionCalls(train, rules, TOOLS);
+    expect(companions.map(({ write, tool }) => `${tool} before ${write}`)).toEqual(['unlock before grab']);
+    expect(mineCompanionCues(train, rules, companions)).toEqual([['is', 'locked']]);
+  });
+
+  it('names the companion when the output calls for it, the latest value when the thing showed up, else the source call', async () => {
+    const group: FailureGroup = { signature: 'policy:order', kind: 'policy', title: 'policy check failed: order', taskIds: ['s5'], episodes: 1, evidence: [] };
+    const generated = argumentGuard({ request: request(group, train), failures: [train[4]!], variant: 0 })!;
+    expect(generated.summary).toMatch(/suggest unlock before grab/);
+    const hooks = await session([{ file: generated.file, source: generated.source }]);
+    const verdict = async (action: Action, trajectory: StepView[]) => ((await hooks.call('guard', { action }, view(trajectory))) as { ok: true; value: { value: string | null } }).value.value;
+    const locked = walkTo('box 2', 'You reach box 2. It is locked.');
+    // At a locked place, grabbing elsewhere: the one call that unblocks the grab here.
+    expect(await verdict(call('grab', { thing: 'pen 1', place: 'shelf 9' }), [locked])).toBe('Blocked: first call unlock with place "box 2", then retry.');
+    // Unlocking the wrong place while standing at a locked one: the value to use.
+    expect(await verdict(call('unlock', { place: 'box 5' }), [locked])).toBe('Blocked: place must be the place you named last. Retry with place "box 2".');
+    // The thing showed up since the walk: the place to grab it from.
+    const opened = [locked, { ...done(1, call('unlock', { place: 'box 2' })), result: { ok: true, output: 'Inside: pen 1.' } }];
+    expect(await verdict(call('grab', { thing: 'pen 1', place: 'shelf 9' }), opened)).toBe('Blocked: place must be the place you named last. Retry with place "box 2".');
+    // Nothing calls for the companion and the thing is not here: go where it is.
+    expect(await verdict(call('grab', { thing: 'cup 2', place: 'box 3' }), [walkTo('shelf 1', 'You reach shelf 1. On it: nothing.')])).toBe(
+      'Blocked: place "box 3" must be the place of your latest walk call. First call walk with place "box 3", then retry.',
+    );
+    expect(await verdict(call('grab', { thing: 'pen 1', place: 'box 2' }), opened)).toBeNull();
     await hooks.close();
   });
 });

@@ -14,6 +14,7 @@ import { loopBreaker } from './templates/loop-breaker.ts';
 import { stopCheck } from './templates/stop-check.ts';
 import { argumentGuard } from './templates/argument-guard.ts';
 import { errorRepair } from './templates/error-repair.ts';
+import { lookGuard } from './templates/look-guard.ts';
 
 type Entry = { template: Template; variants: number };
 
@@ -36,7 +37,7 @@ const TEMPLATES: Partial<Record<FailureKind, Entry>> = {
   // A call refused for its form is coerced; one refused for the state it ran in needs what it acts on first.
   'environment-error': chain({ template: schemaCoerce, variants: 1 }, { template: errorRepair, variants: 1 }, { template: argumentGuard, variants: 1 }),
   'unknown-tool': { template: knownTools, variants: 3 },
-  policy: chain({ template: policyGuard, variants: 3 }, { template: argumentGuard, variants: 1 }),
+  policy: chain({ template: lookGuard, variants: 1 }, { template: policyGuard, variants: 3 }, { template: argumentGuard, variants: 1 }),
   state: chain({ template: policyGuard, variants: 3 }, { template: argumentGuard, variants: 1 }),
   loop: { template: loopBreaker, variants: 2 },
   'step-budget': { template: loopBreaker, variants: 2 },

@@ -3,18 +3,24 @@
  * write's argument was the argument of the latest call of some tool (it acted on the place the agent
  * last went to, the record it last looked up, the file it last read). The guard blocks a write that acts
  * on something else and names the one call that makes it valid, with the value: precise feedback a model
- * can follow, where the environment would only have answered with a failure that names nothing.
+ * can follow, where the environment would only have answered with a failure that names nothing. When the
+ * source call was made, the block names what fits the state instead: the latest source's value when what the
+ * write acts on showed up since (or when the write is itself a companion step), else the companion call on
+ * that value when it is not made yet and the source output shows its cue (companion-cues.ts).
  */
 import type { Json } from '../../../../harness/api.ts';
 import { emitModule } from '../codegen.ts';
 import { mineArgumentSourceRules, mineCompanionCalls } from '../evidence.ts';
+import { mineCompanionCues } from '../companion-cues.ts';
 import { STAGES, type Template } from '../template.ts';
 
 export const argumentGuard: Template = ({ request }) => {
   const rules = mineArgumentSourceRules(request.train, request.environment.tools, { minSupport: 3 });
   if (rules.length === 0) return null;
   const table = rules.map(({ tool, key, source, sourceKey }) => ({ tool, key, source, sourceKey }));
-  const companions = mineCompanionCalls(request.train, rules, request.environment.tools).map(({ write, key, tool, toolKey }) => ({ write, key, tool, toolKey }));
+  const mined = mineCompanionCalls(request.train, rules, request.environment.tools);
+  const cues = mineCompanionCues(request.train, rules, mined);
+  const companions = mined.map(({ write, key, tool, toolKey }, index) => ({ write, key, tool, toolKey, cue: cues[index]! }));
   const source = emitModule({
     name: 'argument-guard',
     why: 'Writes acted on something other than what the agent had last gone to, opened or looked up, and failed or changed the wrong thing.',
@@ -28,9 +34,9 @@ export const argumentGuard: Template = ({ request }) => {
       },
       {
         name: 'COMPANIONS',
-        type: '{ write: string; key: string; tool: string; toolKey: string }[]',
+        type: '{ write: string; key: string; tool: string; toolKey: string; cue: string[] }[]',
         value: companions as unknown as Json,
-        comment: 'Calls on the same value that successful train episodes sometimes made between the source call and the write: the likely fix when the write fails.',
+        comment: 'Calls on the same value that successful train episodes sometimes made between the source call and the write: the likely fix when the write fails. `cue`: words the source output showed whenever they made it, and never otherwise.',
       },
     ],
     helpers: [
@@ -51,6 +57,35 @@ export const argumentGuard: Template = ({ request }) => {
   if (action.tool === since) return false;
 }
 return false;`,
+      },
+      {
+        name: 'outputsSince',
+        parameters: [
+          { name: 'trajectory', type: 'readonly StepView[]' },
+          { name: 'since', type: 'string' },
+        ],
+        returnType: 'string[]',
+        body: `const outputs: string[] = [];
+for (let index = trajectory.length - 1; index >= 0; index--) {
+  const step = trajectory[index]!;
+  if (!step.action || step.action.kind !== 'call' || !step.result?.ok) continue;
+  outputs.push(step.result.output);
+  if (step.action.tool === since) break;
+}
+return outputs;`,
+      },
+      {
+        name: 'latestOutput',
+        parameters: [
+          { name: 'trajectory', type: 'readonly StepView[]' },
+          { name: 'tool', type: 'string' },
+        ],
+        returnType: 'string',
+        body: `for (let index = trajectory.length - 1; index >= 0; index--) {
+  const step = trajectory[index]!;
+  if (step.action && step.action.kind === 'call' && step.action.tool === tool && step.result?.ok) return step.result.output;
+}
+return '';`,
       },
       {
         name: 'latestCall',
@@ -74,8 +109,27 @@ for (const rule of SOURCES) {
   if (rule.tool !== action.tool) continue;
   const value = action.arguments[rule.key];
   if (typeof value !== 'string') continue;
-  if (latestCall(view.trajectory, rule.source)?.[rule.sourceKey] === value) continue;
-  // Name only the call to make and the value: one tool, one value, nothing else to choose from.
+  const latest = latestCall(view.trajectory, rule.source)?.[rule.sourceKey];
+  if (latest === value) continue;
+  // Name only one call or one value, and no other tool: the fix to make now, nothing else to choose from.
+  if (typeof latest === 'string') {
+    const others = Object.entries(action.arguments).filter(([key, other]) => key !== rule.key && typeof other === 'string').map(([, other]) => other as string);
+    // What the write acts on showed up since the source call: the write is meant for the latest source's value.
+    if (others.length > 0 && others.every((other) => outputsSince(view.trajectory, rule.source).some((output) => output.includes(other)))) {
+      return { block: 'Blocked: ' + rule.key + ' must be the ' + rule.sourceKey + ' you named last. Retry with ' + rule.key + ' ' + JSON.stringify(latest) + '.' };
+    }
+    const said = (latestOutput(view.trajectory, rule.source).toLowerCase().match(/[a-z]+/g) ?? []) as string[];
+    const cued = (companion: { cue: string[] }) => companion.cue.length > 0 && companion.cue.every((word) => said.includes(word));
+    // The write is itself the step other writes need on the latest source's value, its output calls for it, and it is not done yet.
+    if (COMPANIONS.some((companion) => companion.tool === action.tool && companion.toolKey === rule.key && cued(companion)) && !calledSince(view.trajectory, rule.source, action.tool, rule.key, latest)) {
+      return { block: 'Blocked: ' + rule.key + ' must be the ' + rule.sourceKey + ' you named last. Retry with ' + rule.key + ' ' + JSON.stringify(latest) + '.' };
+    }
+    // The step successful episodes made on the latest source's value whenever its output said what it says now, not made yet.
+    const companion = COMPANIONS.find((candidate) => candidate.write === action.tool && candidate.key === rule.key);
+    if (companion && cued(companion) && !calledSince(view.trajectory, rule.source, companion.tool, companion.toolKey, latest)) {
+      return { block: 'Blocked: first call ' + companion.tool + ' with ' + companion.toolKey + ' ' + JSON.stringify(latest) + ', then retry.' };
+    }
+  }
   return { block: 'Blocked: ' + rule.key + ' ' + JSON.stringify(value) + ' must be the ' + rule.sourceKey + ' of your latest ' + rule.source + ' call. First call ' + rule.source + ' with ' + rule.sourceKey + ' ' + JSON.stringify(value) + ', then retry.' };
 }
 return undefined;`,
