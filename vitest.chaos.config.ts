@@ -9,6 +9,6 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 900_000,
     hookTimeout: 120_000,
-    globalSetup: ['tests/chaos/reset.ts'],
+    globalSetup: ['tests/helpers/temp-root.ts', 'tests/chaos/reset.ts'],
   },
 });

@@ -8,5 +8,6 @@ export default defineConfig({
     execArgv: ['--no-node-snapshot'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    globalSetup: ['tests/helpers/temp-root.ts'],
   },
 });
