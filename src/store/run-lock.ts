@@ -37,10 +37,22 @@ export function runLockPath(root: string, runId: string): string {
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     // EPERM: the process exists but is not ours.
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !zombie(pid);
+}
+
+/** A killed process whose parent has not reaped it yet still answers signal 0; on Linux /proc says it is dead. */
+function zombie(pid: number): boolean {
+  try {
+    // Field 3 of /proc/<pid>/stat, after the parenthesised command name (which may hold spaces).
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state === 'Z' || state === 'X';
+  } catch {
+    return false;
   }
 }
 

@@ -36,6 +36,16 @@ async function deadPid(): Promise<number> {
   return child.pid!;
 }
 
+/** A process killed but not yet reaped by its parent (a zombie): `sh` execs into a sleep that never waits for it. */
+async function zombiePid(): Promise<number> {
+  const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  sleepers.push(parent);
+  const pid = Number(await new Promise<string>((resolve) => parent.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString()))));
+  const isZombie = () => / Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^\d+ \(.*\)/s, ''));
+  for (let attempt = 0; attempt < 100 && !isZombie(); attempt++) await new Promise((resolve) => setTimeout(resolve, 20));
+  return pid;
+}
+
 function writeLock(root: string, runId: string, owner: { pid: number; host?: string }): void {
   mkdirSync(join(root, '.bridle', 'locks'), { recursive: true });
   writeFileSync(runLockPath(root, runId), JSON.stringify({ pid: owner.pid, host: owner.host ?? hostname(), startedAt: '2026-01-01T00:00:00.000Z' }));
@@ -56,6 +66,16 @@ describe('run lock', () => {
     expect(JSON.parse(readFileSync(lock.path, 'utf8'))).toMatchObject({ pid: process.pid, host: hostname() });
     lock.release();
     expect(existsSync(lock.path)).toBe(false);
+  });
+
+  it.runIf(process.platform === 'linux')('takes over the lock of a killed process its parent has not reaped yet (a zombie answers signal 0)', async () => {
+    const root = folder();
+    const pid = await zombiePid();
+    expect(() => process.kill(pid, 0)).not.toThrow();
+    writeLock(root, 'run-z', { pid });
+    const lock = acquireRunLock(root, 'run-z', 'resume it');
+    expect(JSON.parse(readFileSync(lock.path, 'utf8'))).toMatchObject({ pid: process.pid });
+    lock.release();
   });
 
   it('two processes racing for one stale lock: exactly one wins', async () => {
