@@ -5,7 +5,7 @@ export default defineConfig({
   test: {
     include: ['tests/chaos/**/*.chaos.ts'],
     pool: 'forks',
-    execArgv: ['--no-node-snapshot'],
+    execArgv: ['--no-node-snapshot', '--expose-gc'],
     fileParallelism: false,
     testTimeout: 900_000,
     hookTimeout: 120_000,

@@ -47,7 +47,7 @@ function harnessOf(fixture: string) {
 
 async function episodes(harness: ReturnType<typeof harnessOf> | ReturnType<typeof emptyHarness>, taskIds: string[], limits?: { episodeCpuMs: number }) {
   const { trajectories } = await evaluatePlan(
-    { runId: 'chaos', environment, environmentRef: { name: 'retail' }, backbones: ['sim/mixed'], tasks: { ids: taskIds }, trials: 1, seed: 0, harness, runner: 'isolate', ...(limits ? { limits } : {}) },
+    { runId: 'chaos', environment, environmentRef: { name: 'retail' }, backbones: ['sim/oracle'], tasks: { ids: taskIds }, trials: 1, seed: 0, harness, runner: 'isolate', ...(limits ? { limits } : {}) },
     executor,
     { concurrency: 1 },
   );
@@ -57,7 +57,8 @@ async function episodes(harness: ReturnType<typeof harnessOf> | ReturnType<typeo
 describe('hostile harness code in production episodes', () => {
   it.each(ATTACKS)('$fixture: $attack', async ({ fixture, attack, codes, hook, limits }) => {
     const started = performance.now();
-    // retail-009 writes (guards that fire on writes fire), retail-013 only reads.
+    // retail-009 writes (guards that fire on writes fire), retail-013 only reads. The oracle drives both:
+    // the attack is on the sandbox, and a sim with a format habit may never reach the write it hangs on.
     const [hostile] = await episodes(harnessOf(fixture), ['retail-009'], limits);
     const seconds = (performance.now() - started) / 1000;
     const [benign] = await episodes(emptyHarness('retail'), ['retail-013']);

@@ -47,15 +47,30 @@ function cli(args: string[], cwd: string, env: Record<string, string> = {}) {
   return { pid: child.pid!, done };
 }
 
-/** Kill a process and everything under it. */
-function killTree(pid: number): void {
-  for (const child of [...descendants(pid), pid].reverse()) {
+/** Kill a process and everything under it; returns every pid it signalled. */
+function killTree(pid: number): number[] {
+  const pids = [...descendants(pid), pid].reverse();
+  for (const child of pids) {
     try {
       process.kill(child, 'SIGKILL');
     } catch {
       // Gone already.
     }
   }
+  return pids;
+}
+
+/** Until the kernel has taken every one of `pids` away (a SIGKILL lands when a process leaves the kernel), at most `ms`. */
+async function gone(pids: number[], ms = 10_000): Promise<void> {
+  const exists = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return !/^\d+ \(.*\) [ZX]/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    } catch {
+      return false;
+    }
+  };
+  for (const started = Date.now(); pids.some(exists) && Date.now() - started < ms; ) await sleep(50);
 }
 
 const EVOLVE = ['--iterations', '2', '--trials', '1', '--train-trials', '1'];
@@ -152,6 +167,7 @@ describe('bridle evolve killed at every journal phase', () => {
         // Killed half a second into the sealed test phase (after the last iteration-end).
         const running = cli(['evolve', '--env', 'retail', ...EVOLVE], root, env);
         let runId: string | undefined;
+        let killed: number[] = [];
         for (let attempt = 0; attempt < 3000; attempt++) {
           await sleep(100);
           runId ??= runBranches(root).find((branch) => !before.has(branch))?.split('/')[2];
@@ -160,11 +176,13 @@ describe('bridle evolve killed at every journal phase', () => {
           const ends = existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((line) => line.includes('"iteration-end"')).length : 0;
           if (ends >= 2) {
             await sleep(500);
-            killTree(running.pid);
+            killed = killTree(running.pid);
             break;
           }
         }
         killedRun = await running.done;
+        // As a user would resume: once the killed processes are gone, not while the kernel still tears them down.
+        await gone(killed);
       } else {
         killedRun = runCli(['evolve', '--env', 'retail', ...EVOLVE], root, { ...env, BRIDLE_FAULT_INJECTION: `${phase}:1` });
       }
