@@ -4,11 +4,8 @@
  */
 import type { Action, Draft, JsonObject, RawOutput } from '../harness/api.ts';
 import type { ToolMode } from '../contracts/backbone.ts';
+import { isJsonObject as isObject } from '../util/loose-json.ts';
 import { FINISH_TOOL_NAME } from './finish-tool.ts';
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function toAction(tool: string, args: JsonObject): Action | string {
   if (tool !== FINISH_TOOL_NAME) return { kind: 'call', tool, arguments: args };

@@ -7,6 +7,7 @@
 import type { Json, JsonObject, RawOutput, ToolSchema } from '../harness/api.ts';
 import type { ToolMode } from '../contracts/backbone.ts';
 import { parseAction } from '../agent/parse-action.ts';
+import { firstBlock, isJsonObject as isObject, looseJson } from '../util/loose-json.ts';
 
 /** A call as written: the tool name as spelt, the arguments as given. */
 export interface WrittenCall {
@@ -24,47 +25,6 @@ export interface ReadOutput {
   call: WrittenCall | null;
   /** The known tool the call's name means by case and separators alone (undefined when it names none). */
   tool: string | undefined;
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function firstBlock(text: string): string | undefined {
-  const start = text.search(/[[{]/);
-  if (start < 0) return undefined;
-  let depth = 0;
-  let quote = '';
-  for (let index = start; index < text.length; index++) {
-    const char = text[index]!;
-    if (quote) {
-      if (char === '\\') index++;
-      else if (char === quote) quote = '';
-    } else if (char === '"' || char === "'") quote = char;
-    else if (char === '{' || char === '[') depth++;
-    else if (char === '}' || char === ']') {
-      depth--;
-      if (depth === 0) return text.slice(start, index + 1);
-    }
-  }
-  return undefined;
-}
-
-function looseJson(text: string): unknown {
-  const noCommas = text.replace(/,\s*([}\]])/g, '$1');
-  // Single quotes become double quotes only where they open or close a string, not inside words ("I'm").
-  const doubled = noCommas.replace(/(^|[{[,:]\s*)'|'(?=\s*[:,}\]]|\s*$)/g, (_match, before: string | undefined) => `${before ?? ''}"`);
-  const attempts = [text, noCommas, doubled, noCommas.replace(/'/g, '"'), noCommas.replace(/([{,]\s*)([A-Za-z_][A-Za-z0-9_]*)\s*:/g, '$1"$2":')];
-  for (const attempt of attempts) {
-    try {
-      const value: unknown = JSON.parse(attempt);
-      if (typeof value === 'string' && /^\s*[[{]/.test(value)) return looseJson(value);
-      return value;
-    } catch {
-      // next repair
-    }
-  }
-  return undefined;
 }
 
 /** "getOrderDetails", "Get-Order details", "GET_ORDER_DETAILS" → "get_order_details". */

@@ -10,6 +10,7 @@
  */
 import type { Json, JsonObject, ToolSchema } from '../../../harness/api.ts';
 import type { Trajectory } from '../../../agent/trajectory.ts';
+import { isJsonObject as isObject } from '../../../util/loose-json.ts';
 
 /** A call the environment refused, the error it gave, and the next successful call of the same tool. */
 export interface ErrorPair {
@@ -70,10 +71,6 @@ export function missingNamed(pair: ErrorPair, tool: ToolSchema): string[] {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Every JSON object written in a text: the whole text, or each balanced `{...}` block in it. */
