@@ -7,12 +7,12 @@
  * replays the gold actions through these tools, so they must agree with the Python call for call.
  */
 import { defineTool, param, refuse, type ToolDefinition, type ToolSpec } from '../../src/toolkit/tools.ts';
-import { calculate, PythonError } from '../tau2/calculate.ts';
 import { pythonInt, validateModel, type FieldRule } from '../tau2/pydantic.ts';
 import { pythonJson, pythonRepr, type FloatPaths } from '../tau2/python.ts';
 import type { Frozen } from '../tau2/store.ts';
 import type { Tau2State } from '../tau2/world.ts';
 import { CABINS, FLIGHT_TYPES, INSURANCE, type AirlineDatabase, type AirlineUser, type Cabin, type Flight, type FlightDate, type Passenger, type Reservation, type ReservationFlight } from './database.ts';
+import { calculateSpec, transferSpec } from '../tau2/shared-tools.ts';
 
 /** An airline episode's world. */
 export type AirlineState = Tau2State<AirlineDatabase>;
@@ -277,20 +277,7 @@ export const AIRLINE_TOOLS: readonly ToolDefinition<AirlineState>[] = [
       return json(booked);
     },
   }),
-  airlineTool({
-    name: 'calculate',
-    readOnly: true,
-    description: "Evaluate an arithmetic expression, e.g. '2 + 2'. It may use numbers, + - * /, parentheses and spaces; the result is rounded to 2 decimals.",
-    parameters: { expression: param.string({ description: "The expression, e.g. '(129 + 30) * 2'." }) },
-    run: (_state, args) => {
-      try {
-        return calculate(String(args.expression));
-      } catch (error) {
-        if (error instanceof PythonError) refuse(error.message);
-        throw error;
-      }
-    },
-  }),
+  airlineTool(calculateSpec('(129 + 30) * 2')),
   airlineTool({
     name: 'cancel_reservation',
     readOnly: false,
@@ -367,13 +354,7 @@ export const AIRLINE_TOOLS: readonly ToolDefinition<AirlineState>[] = [
       return refuse('Too many certificates');
     },
   }),
-  airlineTool({
-    name: 'transfer_to_human_agents',
-    readOnly: false,
-    description: 'Hand the customer over to a human agent, with a summary of their issue. Only when the customer explicitly asks for a human, or when the policy and the tools cannot resolve the issue.',
-    parameters: { summary: param.string({ description: "A summary of the customer's issue." }) },
-    run: () => 'Transfer successful',
-  }),
+  airlineTool(transferSpec()),
   airlineTool({
     name: 'update_reservation_baggages',
     readOnly: false,

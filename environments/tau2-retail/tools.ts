@@ -7,10 +7,10 @@
  */
 import type { JsonObject } from '../../src/harness/api.ts';
 import { defineTool, param, refuse, type ToolDefinition, type ToolSpec } from '../../src/toolkit/tools.ts';
-import { calculate, PythonError } from '../tau2/calculate.ts';
 import { ALL_FLOATS, pythonJson, pythonRound } from '../tau2/python.ts';
 import type { Tau2State } from '../tau2/world.ts';
 import { CANCEL_REASONS, type Address, type Order, type PaymentMethod, type RetailDatabase, type User } from './database.ts';
+import { calculateSpec, transferSpec } from '../tau2/shared-tools.ts';
 
 /** A retail episode's world. */
 export type RetailState = Tau2State<RetailDatabase>;
@@ -78,20 +78,7 @@ const count = (list: readonly string[], item: string) => list.filter((entry) => 
 const strings = (value: unknown) => (value as string[]).map(String);
 
 export const RETAIL_TOOLS: readonly ToolDefinition<RetailState>[] = [
-  retailTool({
-    name: 'calculate',
-    readOnly: true,
-    description: "Evaluate an arithmetic expression, e.g. '2 + 2'. It may use numbers, + - * /, parentheses and spaces; the result is rounded to 2 decimals.",
-    parameters: { expression: param.string({ description: "The expression, e.g. '(129.99 - 54.04) * 2'." }) },
-    run: (_state, args) => {
-      try {
-        return calculate(String(args.expression));
-      } catch (error) {
-        if (error instanceof PythonError) refuse(error.message);
-        throw error;
-      }
-    },
-  }),
+  retailTool(calculateSpec('(129.99 - 54.04) * 2')),
   retailTool({
     name: 'cancel_pending_order',
     readOnly: false,
@@ -330,11 +317,5 @@ export const RETAIL_TOOLS: readonly ToolDefinition<RetailState>[] = [
       return json(target);
     },
   }),
-  retailTool({
-    name: 'transfer_to_human_agents',
-    readOnly: false,
-    description: 'Hand the customer over to a human agent, with a summary of their issue. Only when the customer explicitly asks for a human, or when the policy and the tools cannot resolve the issue.',
-    parameters: { summary: param.string({ description: "A summary of the customer's issue." }) },
-    run: () => 'Transfer successful',
-  }),
+  retailTool(transferSpec()),
 ];

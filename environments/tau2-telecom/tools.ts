@@ -8,6 +8,7 @@ import { defineTool, param, refuse, type ToolDefinition, type ToolSpec } from '.
 import type { JsonObject } from '../../src/harness/api.ts';
 import type { Frozen } from '../tau2/store.ts';
 import { pythonFloatRepr, pythonJson, pythonRound } from '../tau2/python.ts';
+import { transferSpec } from '../tau2/shared-tools.ts';
 import {
   addDays,
   applyOneTimeCharge,
@@ -196,13 +197,7 @@ export const TELECOM_TOOLS: readonly ToolDefinition<TelecomState>[] = [
       return 'Roaming disabled successfully';
     },
   }),
-  telecomTool({
-    name: 'transfer_to_human_agents',
-    readOnly: false,
-    description: "Transfer the customer to a human agent, with a summary of their issue. Transfer only if the customer explicitly asks for a human agent, or if the policy and the tools you have cannot solve the customer's issue.",
-    parameters: { summary: param.string({ description: "A summary of the customer's issue." }) },
-    run: () => 'Transfer successful',
-  }),
+  telecomTool(transferSpec("Transfer the customer to a human agent, with a summary of their issue. Transfer only if the customer explicitly asks for a human agent, or if the policy and the tools you have cannot solve the customer's issue.")),
   telecomTool({
     name: 'refuel_data',
     readOnly: false,
