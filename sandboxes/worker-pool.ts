@@ -29,6 +29,7 @@ import type { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { BridleError } from '../src/errors.ts';
 import { REPORT_FD_VARIABLE, serveWorker, type ErrorData, type PoolMessage, type WorkerMessage } from './worker-host.ts';
+import { readJsonLines } from './json-lines.ts';
 
 export { serveWorker };
 
@@ -207,7 +208,7 @@ export function createWorkerPool<Job, Result>(options: WorkerPoolOptions<Job, Re
       exited: new Promise<void>((resolve) => (markExited = resolve)),
     };
     workers.add(worker);
-    readReports(child.stdio[REPORT_FD] as Readable | null, (line) => {
+    readJsonLines(child.stdio[REPORT_FD] as Readable | null, (line) => {
       worker.report = line;
     });
     child.on('message', (message: WorkerMessage<Result>) => onMessage(worker, message));
@@ -527,27 +528,4 @@ export function createWorkerPool<Job, Result>(options: WorkerPoolOptions<Job, Re
 /** A report line that names a culprit (the watchdog's verdict), as opposed to a solo job's trace. */
 function isVerdict(report: Record<string, unknown> | undefined): boolean {
   return report !== undefined && report.verdict === true;
-}
-
-/** Read JSON lines from a report pipe; the last complete line wins. */
-function readReports(stream: Readable | null, onLine: (line: Record<string, unknown>) => void): void {
-  if (!stream) return;
-  let buffered = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    buffered += chunk;
-    let newline = buffered.indexOf('\n');
-    while (newline >= 0) {
-      const text = buffered.slice(0, newline);
-      buffered = buffered.slice(newline + 1);
-      newline = buffered.indexOf('\n');
-      try {
-        const parsed: unknown = JSON.parse(text);
-        if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) onLine(parsed as Record<string, unknown>);
-      } catch {
-        // A torn line: ignore it.
-      }
-    }
-  });
-  stream.on('error', () => {});
 }

@@ -32,6 +32,7 @@ import type {
   SessionBridge,
   ViewState,
 } from './types.ts';
+import { readJsonLines } from './json-lines.ts';
 
 /** What changed in a session's view since its previous call. */
 export interface ViewDelta {
@@ -105,7 +106,7 @@ export function createWorkerRunner(limits: Partial<SandboxLimits> = {}, options:
       dead: false,
       waiting: 0,
     };
-    readLines(child.stdio[PIPE] as Readable, (line) => onLine(started, line));
+    readJsonLines(child.stdio[PIPE] as Readable, (line) => onLine(started, line));
     child.on('message', (reply: RunnerReply) => {
       if (reply.id === 0) {
         markReady();
@@ -285,26 +286,4 @@ export function createWorkerRunner(limits: Partial<SandboxLimits> = {}, options:
       clearTimeout(force);
     },
   };
-}
-
-/** Read JSON lines from a stream. */
-function readLines(stream: Readable, onLine: (line: Record<string, unknown>) => void): void {
-  let buffered = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    buffered += chunk;
-    let newline = buffered.indexOf('\n');
-    while (newline >= 0) {
-      const text = buffered.slice(0, newline);
-      buffered = buffered.slice(newline + 1);
-      newline = buffered.indexOf('\n');
-      try {
-        const parsed: unknown = JSON.parse(text);
-        if (typeof parsed === 'object' && parsed !== null) onLine(parsed as Record<string, unknown>);
-      } catch {
-        // A torn line: ignore it.
-      }
-    }
-  });
-  stream.on('error', () => {});
 }
