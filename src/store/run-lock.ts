@@ -14,6 +14,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { BridleError } from '../errors.ts';
+import { processAlive } from '../util/process-alive.ts';
 
 const ownerSchema = z.object({ pid: z.number().int(), host: z.string(), startedAt: z.string() });
 
@@ -32,28 +33,6 @@ const TAKEOVER_STALE_MS = 30_000;
 /** The lock file of a run. */
 export function runLockPath(root: string, runId: string): string {
   return join(root, '.bridle', 'locks', `${runId}.lock`);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    // EPERM: the process exists but is not ours.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  return !zombie(pid);
-}
-
-/** A killed process whose parent has not reaped it yet still answers signal 0; on Linux /proc says it is dead. */
-function zombie(pid: number): boolean {
-  try {
-    // Field 3 of /proc/<pid>/stat, after the parenthesised command name (which may hold spaces).
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state === 'Z' || state === 'X';
-  } catch {
-    return false;
-  }
 }
 
 function readOwner(path: string): LockOwner | undefined {
@@ -92,7 +71,7 @@ function isStale(owner: LockOwner | undefined, path: string): boolean {
       return true;
     }
   }
-  return owner.host === hostname() && owner.pid !== process.pid && !alive(owner.pid);
+  return owner.host === hostname() && owner.pid !== process.pid && !processAlive(owner.pid);
 }
 
 /**

@@ -20,6 +20,7 @@ import { BIN, runCli } from '../helpers/cli.ts';
 import { EXAMPLE_HARNESS_DIR } from '../helpers/episodes.ts';
 import { git, runBranches, temporaryProject, treesOf } from '../helpers/repos.ts';
 import { descendants, episodeWorkers, record, sleep } from './chaos-log.ts';
+import { processAlive } from '../../src/util/process-alive.ts';
 
 const environment = createRetail();
 const example = readHarnessDirectory(EXAMPLE_HARNESS_DIR, 'retail');
@@ -62,15 +63,7 @@ function killTree(pid: number): number[] {
 
 /** Until the kernel has taken every one of `pids` away (a SIGKILL lands when a process leaves the kernel), at most `ms`. */
 async function gone(pids: number[], ms = 10_000): Promise<void> {
-  const exists = (pid: number) => {
-    try {
-      process.kill(pid, 0);
-      return !/^\d+ \(.*\) [ZX]/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-    } catch {
-      return false;
-    }
-  };
-  for (const started = Date.now(); pids.some(exists) && Date.now() - started < ms; ) await sleep(50);
+  for (const started = Date.now(); pids.some(processAlive) && Date.now() - started < ms; ) await sleep(50);
 }
 
 const EVOLVE = ['--iterations', '2', '--trials', '1', '--train-trials', '1'];
